@@ -1,7 +1,7 @@
 """The one place identifiers and literals become SQL text.
 
 ``quote_ident`` follows PostgreSQL's own ``quote_ident()``: a name stays bare only if it
-is lower-case ASCII letters, digits, ``_`` and ``$`` (not leading), and not a keyword that
+is lower-case ASCII letters, digits and ``_`` (no leading digit), and not a keyword that
 would change the parse; everything else is double-quoted with ``"`` doubled.
 """
 
@@ -11,7 +11,7 @@ import re
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
-_BARE = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+_BARE = re.compile(r"[a-z_][a-z0-9_]*\Z")
 _NEEDS_QUOTES = frozenset(RESERVED_KEYWORDS) | frozenset(TYPE_FUNC_NAME_KEYWORDS) | frozenset(
     COL_NAME_KEYWORDS
 )
