@@ -1,0 +1,21 @@
+"""Example models bundled with dbarch (``dbarch demo`` uses ``ml_platform``)."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from dbarch.errors import SourceError
+
+_SUFFIXES = (".yaml", ".json")
+
+
+def example_path(name: str) -> Path:
+    """The file of the bundled example model ``name`` (e.g. ``ml_platform``)."""
+    folder = Path(str(files("dbarch.examples")))
+    for suffix in _SUFFIXES:
+        path = folder / f"{name}{suffix}"
+        if path.is_file():
+            return path
+    known = sorted(p.stem for p in folder.iterdir() if p.suffix in _SUFFIXES)
+    raise SourceError(f"no bundled example named {name!r}; examples: {', '.join(known)}")
