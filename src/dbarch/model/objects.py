@@ -188,6 +188,14 @@ class Identity(SequenceOptions):
     sequence: str | None = None
 
 
+class Reference(Node):
+    """The target of a foreign key."""
+
+    table: str
+    columns: tuple[str, ...]
+    schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
+
+
 class Column(Node):
     """A table column. ``generated`` is the expression of a STORED generated column."""
 
@@ -199,10 +207,11 @@ class Column(Node):
     generated: str | None = None
     collation: str | None = None
     comment: str | None = None
-    # shorthands, expanded into table-level constraints when a model file is loaded
+    # shorthands, expanded into table-level constraints when a model file is loaded;
+    # ``references`` is ``table``, ``table.column``, ``schema.table.column`` or a Reference
     primary_key: bool = False
     unique: bool = False
-    references: str | None = None
+    references: str | Reference | None = None
 
 
 class PrimaryKey(Node):
@@ -235,14 +244,6 @@ class CheckConstraint(Node):
 
 
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
-
-
-class Reference(Node):
-    """The target of a foreign key."""
-
-    table: str
-    columns: tuple[str, ...]
-    schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
 
 
 class ForeignKey(Node):
@@ -457,7 +458,7 @@ class NamingConvention(Node):
     """Templates for names a model leaves out. Placeholders: ``{table}``,
     ``{columns}`` (joined with ``_``), ``{ref_table}``."""
 
-    primary_key: str = "pk_{table}"
+    primary_key: str = "pk_{table}_{columns}"
     foreign_key: str = "fk_{table}_{columns}"
     unique: str = "uq_{table}_{columns}"
     check: str = "chk_{table}_{columns}"
