@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from dbarch import __version__
+from dbarch.commands import register_all
 from dbarch.errors import DbarchError
 
 app = typer.Typer(
@@ -155,6 +156,9 @@ def demo(
     from dbarch.demo import run_demo
 
     run_demo(out, dev_url=dev_url, console=Console(highlight=False))
+
+
+register_all(app)
 
 
 def main() -> None:
