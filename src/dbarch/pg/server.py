@@ -22,6 +22,7 @@ import stat
 import subprocess
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -31,6 +32,7 @@ from psycopg.conninfo import make_conninfo
 from dbarch.errors import DbarchError
 
 MIN_VERSION = 15
+PACKAGED_ROOT = Path("/usr/lib/postgresql")  # Debian/Ubuntu: one directory per major
 _SERVER_TOOLS = ("postgres", "initdb", "pg_ctl")
 _SERVICE_USER = "dbarch"
 _USERADD = ("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin")
@@ -92,7 +94,7 @@ def _system_bindirs() -> list[Path]:
         if _has_server_tools(directory):
             real = (directory / "postgres").resolve().parent
             found.append(real if _has_server_tools(real) else directory)
-    packaged = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_debian_major, reverse=True)
+    packaged = sorted(PACKAGED_ROOT.glob("*/bin"), key=_debian_major, reverse=True)
     found.extend(d for d in packaged if _has_server_tools(d))
     return found
 
@@ -237,8 +239,12 @@ class EmbeddedServer:
     is stopped and deleted on exit, on an exception, on SIGTERM and at interpreter exit.
     """
 
-    def __init__(self, install: PgInstall | None = None) -> None:
+    def __init__(
+        self, install: PgInstall | None = None, settings: Mapping[str, str] | None = None
+    ) -> None:
+        """``settings`` are extra ``postgresql.conf`` parameters, e.g. ``shared_buffers``."""
         self._install = install
+        self._settings = dict(settings or {})
         self._tempdir: Path | None = None
         self._port: int | None = None
         self._pid: int | None = None
@@ -361,6 +367,7 @@ class EmbeddedServer:
             f"port = {port}",
             f"unix_socket_directories = {_conf_string(str(socket_dir))}",
             *(f"{name} = {value}" for name, value in _SETTINGS.items()),
+            *(f"{name} = {_conf_string(value)}" for name, value in self._settings.items()),
         ]
         with (self._datadir / "postgresql.conf").open("a", encoding="utf-8") as conf:
             conf.write("\n# dbarch embedded server\n" + "\n".join(lines) + "\n")
