@@ -173,11 +173,7 @@ def _service_account() -> _Account | None:
             if entry.pw_uid != 0:
                 return _Account(entry.pw_uid, entry.pw_gid)
     try:
-        subprocess.run(
-            [*_USERADD, _SERVICE_USER],
-            capture_output=True,
-            check=True,
-        )
+        subprocess.run([*_USERADD, _SERVICE_USER], capture_output=True, check=True)
     except (OSError, subprocess.CalledProcessError) as exc:
         raise EmbeddedServerError(
             f"running as root and could not create the user {_SERVICE_USER!r} for PostgreSQL: {exc}"
