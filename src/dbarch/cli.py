@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -49,7 +49,7 @@ SourceArg = Annotated[
 ]
 
 
-class ModelFormat(str, Enum):
+class ModelFormat(StrEnum):
     yaml = "yaml"
     json = "json"
 

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from dbarch.errors import SourceError
@@ -25,7 +25,7 @@ from dbarch.pg.sqlfiles import apply_sql, read_sql_source
 MODEL_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
-class SourceKind(str, Enum):
+class SourceKind(StrEnum):
     model = "model"
     sql = "sql"
     database = "database"

@@ -19,7 +19,7 @@ Conventions every producer (model files, catalog introspection) and every consum
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -402,7 +402,7 @@ class MaterializedView(Privileged):
 # --------------------------------------------------------------------------- routines
 
 
-class Volatility(str, Enum):
+class Volatility(StrEnum):
     volatile = "volatile"
     stable = "stable"
     immutable = "immutable"

@@ -27,7 +27,5 @@ def dump_schema(dsn: str, bindir: Path) -> str:
     except OSError as exc:
         raise DatabaseError(f"cannot run pg_dump from {bindir}: {exc.strerror}") from None
     if done.returncode != 0:
-        raise DatabaseError(
-            f"pg_dump of {redact(dsn)} failed: {scrub(done.stderr.strip(), dsn)}"
-        )
+        raise DatabaseError(f"pg_dump of {redact(dsn)} failed: {scrub(done.stderr.strip(), dsn)}")
     return _VOLATILE.sub("", done.stdout)

@@ -12,8 +12,8 @@ import re
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 _BARE = re.compile(r"[a-z_][a-z0-9_]*\Z")
-_NEEDS_QUOTES = frozenset(RESERVED_KEYWORDS) | frozenset(TYPE_FUNC_NAME_KEYWORDS) | frozenset(
-    COL_NAME_KEYWORDS
+_NEEDS_QUOTES = (
+    frozenset(RESERVED_KEYWORDS) | frozenset(TYPE_FUNC_NAME_KEYWORDS) | frozenset(COL_NAME_KEYWORDS)
 )
 
 
