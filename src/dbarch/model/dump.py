@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from dbarch.model.objects import Privileged, Schema
 
+_STR = "tag:yaml.org,2002:str"
 _FIRST = ("name", "schema_")
 _LAST = tuple(Privileged.model_fields)
 _BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # what YAML reads as line breaks
@@ -88,11 +89,21 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+def _plain(dumper: yaml.SafeDumper, value: str) -> bool:
+    """True when ``value`` can be written without quotes and read back as a string."""
+    if dumper.resolve(yaml.ScalarNode, value, (True, False)) != _STR:
+        return False
+    analysis = dumper.analyze_scalar(value)
+    return bool(value) and analysis.allow_block_plain
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = None
     if any(c in value for c in _BREAKS):
         style = "|" if _literal_fits(value) else '"'  # other styles fold line breaks
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    elif "'" in value and not _plain(dumper, value):
+        style = '"'  # SQL literals read better in double quotes: "'pending'"
+    return dumper.represent_scalar(_STR, value, style=style)
 
 
 def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
