@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
+from dbarch.pg import pgdump
 from dbarch.pg.connect import connect
 from dbarch.pg.devdb import server_install
-
-# Lines of pg_dump output that differ between runs or pg_dump builds.
-_VOLATILE = re.compile(r"-- Dumped (?:from|by) |\\(?:un)?restrict ")
 
 
 def run_sql(dsn: str, text: str) -> list[tuple[Any, ...]]:
@@ -28,19 +24,8 @@ def server_major(dsn: str) -> int:
 
 
 def dump_schema(dsn: str, bindir: Path | None = None) -> str:
-    """``pg_dump --schema-only`` of ``dsn`` by the pg_dump matching its server.
-
-    The ``-- Dumped from/by`` comments and ``\\restrict``/``\\unrestrict`` lines are dropped.
-    """
+    """``pg_dump --schema-only`` of ``dsn`` by the pg_dump matching its server (the
+    version comments and ``\\restrict`` keys blanked, see :func:`dbarch.pg.pgdump.dump_schema`)."""
     if bindir is None:
         bindir = server_install(server_major(dsn)).bindir
-    result = subprocess.run(
-        [str(bindir / "pg_dump"), "--schema-only", "--dbname", dsn],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise AssertionError(f"pg_dump failed: {result.stderr.strip()}")
-    lines = result.stdout.splitlines(keepends=True)
-    return "".join(line for line in lines if not _VOLATILE.match(line))
+    return pgdump.dump_schema(dsn, bindir)
