@@ -55,13 +55,17 @@ class Privileged(Node):
     ``owner`` is omitted when the object belongs to the role that runs the DDL.
     ``grants`` are the ACL entries beyond PostgreSQL's built-in default for the object
     kind, in ACL order; ``revokes`` are built-in default entries that were taken away
-    (e.g. ``EXECUTE`` from ``PUBLIC`` on a function).
+    (e.g. ``EXECUTE`` from ``PUBLIC`` on a function). ``ignore`` lists the codes (or
+    names) of ``dbarch check`` rules not to report on this object and its parts; like
+    every ``ignore`` field it lives in the model file only, never in the database (a
+    ``dbarch:ignore CODE`` note in the comment does that).
     """
 
     owner: str | None = None
     grants: tuple[Grant, ...] = ()
     revokes: tuple[Grant, ...] = ()
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- cluster
@@ -207,6 +211,7 @@ class Column(Node):
     generated: str | None = None
     collation: str | None = None
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
     # shorthands, expanded into table-level constraints when a model file is loaded;
     # ``references`` is ``table``, ``table.column``, ``schema.table.column`` or a Reference
     primary_key: bool = False
@@ -221,6 +226,7 @@ class PrimaryKey(Node):
     deferrable: bool = False
     initially_deferred: bool = False
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 class UniqueConstraint(Node):
@@ -231,6 +237,7 @@ class UniqueConstraint(Node):
     deferrable: bool = False
     initially_deferred: bool = False
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 class CheckConstraint(Node):
@@ -241,6 +248,7 @@ class CheckConstraint(Node):
     no_inherit: bool = False
     not_valid: bool = False
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"]
@@ -257,6 +265,7 @@ class ForeignKey(Node):
     initially_deferred: bool = False
     not_valid: bool = False
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 class IndexElement(Node):
@@ -291,6 +300,7 @@ class ExclusionConstraint(Node):
     deferrable: bool = False
     initially_deferred: bool = False
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 IndexMethod = Literal["btree", "hash", "gin", "gist", "brin", "spgist"] | str
@@ -306,6 +316,7 @@ class Index(Node):
     where: str | None = None
     with_: dict[str, str] = Field(default_factory=dict, alias="with")
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 class PartitionBy(Node):
@@ -325,6 +336,7 @@ class Policy(Node):
     using: str | None = None
     with_check: str | None = None
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 TriggerEvent = Literal["insert", "update", "delete", "truncate"]
@@ -348,6 +360,7 @@ class Trigger(Node):
     initially_deferred: bool = False
     enabled: Literal["origin", "disabled", "replica", "always"] = "origin"
     comment: str | None = None
+    ignore: tuple[str, ...] = ()
 
 
 class Table(Privileged):
