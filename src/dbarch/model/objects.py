@@ -363,8 +363,20 @@ class Trigger(Node):
     ignore: tuple[str, ...] = ()
 
 
+class FunctionalDependency(Node):
+    """``lhs -> rhs`` between columns of the enclosing table: rows that agree on every
+    ``lhs`` column agree on every ``rhs`` column. Declared by the designer (PostgreSQL does
+    not store it); an empty ``lhs`` declares the ``rhs`` columns constant."""
+
+    lhs: tuple[str, ...] = ()
+    rhs: tuple[str, ...]
+
+
 class Table(Privileged):
-    """A table, a partitioned table or a partition."""
+    """A table, a partitioned table or a partition.
+
+    ``functional_dependencies`` are model-only: the normal-form checks read them.
+    """
 
     name: str
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
@@ -385,6 +397,7 @@ class Table(Privileged):
     force_row_security: bool = False
     policies: tuple[Policy, ...] = ()
     triggers: tuple[Trigger, ...] = ()
+    functional_dependencies: tuple[FunctionalDependency, ...] = ()
 
 
 # --------------------------------------------------------------------------- views
