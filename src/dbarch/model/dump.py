@@ -9,6 +9,7 @@ sorted. YAML is block style, except that a list of one-line scalars stays on one
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any, Literal
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel
 from dbarch.model.objects import Privileged, Schema
 
 _STR = "tag:yaml.org,2002:str"
+_TOP_KEY = re.compile(r"[a-z_]+:\s")  # Schema's keys; every other line is indented
 _FIRST = ("name", "schema_")
 _LAST = tuple(Privileged.model_fields)
 _BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # what YAML reads as line breaks
@@ -67,8 +69,7 @@ def _space_sections(text: str) -> str:
     """A blank line before each top-level key but the first."""
     lines = text.splitlines(keepends=True)
     return "".join(
-        "\n" + line if i and line[:1] not in (" ", "-", "") else line
-        for i, line in enumerate(lines)
+        "\n" + line if i and _TOP_KEY.match(line) else line for i, line in enumerate(lines)
     )
 
 
