@@ -28,6 +28,12 @@ def platform_db(fresh_db: str, ml_platform: Schema) -> str:
     return fresh_db
 
 
+def test_example_is_found_with_or_without_its_suffix() -> None:
+    path = example_path("ml_platform")
+    assert path.name == "ml_platform.yaml" and path.is_file()
+    assert example_path("ml_platform.yaml") == path
+
+
 def test_unknown_example_names_the_known_ones() -> None:
     with pytest.raises(SourceError, match="ml_platform"):
         example_path("no_such_example")

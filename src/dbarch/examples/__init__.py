@@ -11,10 +11,11 @@ _SUFFIXES = (".yaml", ".json")
 
 
 def example_path(name: str) -> Path:
-    """The file of the bundled example model ``name`` (e.g. ``ml_platform``)."""
+    """The file of the bundled example model ``name``: ``ml_platform`` or ``ml_platform.yaml``."""
     folder = Path(str(files("dbarch.examples")))
-    for suffix in _SUFFIXES:
-        path = folder / f"{name}{suffix}"
+    candidates = [name] if Path(name).suffix in _SUFFIXES else [name + s for s in _SUFFIXES]
+    for candidate in candidates:
+        path = folder / candidate
         if path.is_file():
             return path
     known = sorted(p.stem for p in folder.iterdir() if p.suffix in _SUFFIXES)
