@@ -55,12 +55,11 @@ class Catalog:
         for aggregate in schema.aggregates:
             self._functions[(aggregate.schema_, aggregate.name)].append(aggregate_key(aggregate))
         self._partitions: dict[tuple[str, str], list[Table]] = defaultdict(list)
-        self._children: dict[tuple[str, str], list[Table]] = defaultdict(list)
         for table in schema.tables:
-            for parent in self.parents(table):
-                self._children[(parent.schema_, parent.name)].append(table)
-                if table.partition_of is not None:
-                    self._partitions[(parent.schema_, parent.name)].append(table)
+            self._check_ancestry(table)
+            if table.partition_of is not None:
+                parent = self.parents(table)[0]
+                self._partitions[(parent.schema_, parent.name)].append(table)
 
     def resolve(self, refs: Refs) -> frozenset[Key]:
         """Keys of the Schema objects ``refs`` names."""
@@ -99,9 +98,27 @@ class Catalog:
         """The direct partitions of ``table`` in the Schema."""
         return self._partitions.get((table.schema_, table.name), [])
 
-    def children(self, table: Table) -> list[Table]:
-        """Direct partitions and inheritance children of ``table``."""
-        return self._children.get((table.schema_, table.name), [])
+    def partition_ancestors(self, table: Table) -> list[Table]:
+        """The partitioned tables ``table`` is (indirectly) a partition of, nearest first."""
+        found: list[Table] = []
+        while table.partition_of is not None:
+            table = self.parents(table)[0]
+            found.append(table)
+        return found
+
+    def _check_ancestry(self, table: Table) -> None:
+        """Refuse a table that is (indirectly) its own parent."""
+        seen = {(table.schema_, table.name)}
+        todo = [table]
+        while todo:
+            for parent in self.parents(todo.pop()):
+                if (parent.schema_, parent.name) == (table.schema_, table.name):
+                    raise DbarchError(
+                        f"table {table.schema_}.{table.name} is its own partition or ancestor"
+                    )
+                if (parent.schema_, parent.name) not in seen:
+                    seen.add((parent.schema_, parent.name))
+                    todo.append(parent)
 
     def owned_by(self, ref: str, near: str, what: str) -> tuple[Table, str]:
         """The table and column of a sequence's ``owned_by`` (``table.column``)."""

@@ -442,9 +442,8 @@ class _Builder:
             )
         self.table_indexes(table, what)
         self.foreign_keys(table, what)
-        self.triggers(
-            table.schema_, table.name, table.triggers, key, parents if is_partition else []
-        )
+        ancestors = self.catalog.partition_ancestors(table)
+        self.triggers(table.schema_, table.name, table.triggers, key, ancestors)
         self.policies(table, what)
         self.privileges(key, ref, table, what)
 
@@ -556,17 +555,18 @@ class _Builder:
         relation: str,
         triggers: Sequence[Trigger],
         key: Key,
-        parents: Sequence[Table],
+        ancestors: Sequence[Table],
     ) -> None:
-        """Triggers of a table or view; a partition's clone of a parent's row trigger is
-        made by PostgreSQL and only its enabled state set here."""
+        """Triggers of a table or view; a partition's clone of an ancestor's row trigger
+        is made by PostgreSQL and only its enabled state set here."""
         what = f"triggers of {schema}.{relation}"
-        cloned = {
-            t.name: (parent, t)
-            for parent in parents
-            for t in parent.triggers
-            if t.for_each == "row"
-        }
+        cloned: dict[str, tuple[Table, Trigger]] = {}
+        for ancestor in ancestors:
+            for t in ancestor.triggers:
+                if t.for_each == "row":
+                    cloned.setdefault(t.name, (ancestor, t))
+        attached = {("attach", schema, relation)}
+        attached |= {("attach", a.schema_, a.name) for a in ancestors if a.partition_of}
         for trigger in triggers:
             trigger_key = ("trigger", schema, relation, trigger.name)
             priority = (Phase.TRIGGERS, 0, schema, relation, trigger.name)
@@ -579,7 +579,7 @@ class _Builder:
                         trigger_key,
                         priority,
                         [render.trigger_state(schema, relation, trigger)],
-                        {parent_key, ("attach", schema, relation)},
+                        {parent_key, *attached},
                     )
                 continue
             statements = [render.create_trigger(schema, relation, trigger)]
