@@ -216,9 +216,12 @@ def _unknown(message: str, text: str, scope: TypeScope, serial: bool) -> str:
     candidates = [*_SPELLINGS, *sorted(BUILTIN_TYPES), *scope.spellings()]
     if not serial:
         candidates = [c for c in candidates if c not in SERIAL_TYPES]
+    base = _fold(text.split("(")[0].split("[")[0])
+    for extension, provided in EXTENSION_TYPES.items():
+        if base in provided:
+            return f"{message}; it comes with the extension '{extension}': add it to extensions"
     by_key = {_fold(c): c for c in reversed(candidates)}
-    base = text.split("(")[0].split("[")[0]
-    match = difflib.get_close_matches(_fold(base), list(by_key), n=1)
+    match = difflib.get_close_matches(base, list(by_key), n=1, cutoff=0.75)
     return f"{message}; did you mean '{by_key[match[0]]}'?" if match else message
 
 

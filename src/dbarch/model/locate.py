@@ -25,7 +25,6 @@ from dbarch.errors import Location, ModelError
 PathItem = str | int
 Path = tuple[PathItem, ...]
 
-_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
@@ -74,7 +73,7 @@ def _mark(mark: yaml.Mark) -> Position:
 
 
 def _parse_yaml(text: str, filename: str) -> Document:
-    loader = _YamlLoader(text)
+    loader = yaml.SafeLoader(text)  # not libyaml's: same messages on every machine
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
