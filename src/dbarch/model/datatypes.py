@@ -125,6 +125,8 @@ def parse_type(text: str) -> TypeName | None:
         return None
     if any(getattr(select, f) for f in select.__slots__ if f not in ("targetList", "op")):
         return None
+    if select.targetList[0].name is not None:  # "int x" reads as a column alias
+        return None
     cast = select.targetList[0].val
     if not isinstance(cast, ast.TypeCast) or not isinstance(cast.arg, ast.A_Const):
         return None
@@ -217,10 +219,13 @@ def _unknown(message: str, text: str, scope: TypeScope, serial: bool) -> str:
     if not serial:
         candidates = [c for c in candidates if c not in SERIAL_TYPES]
     base = _fold(text.split("(")[0].split("[")[0])
+    declared = {name for _, name in scope.extensions}
     for extension, provided in EXTENSION_TYPES.items():
-        if base in provided:
+        if base in provided and extension not in declared:
             return f"{message}; it comes with the extension '{extension}': add it to extensions"
-    by_key = {_fold(c): c for c in reversed(candidates)}
+    by_key = {
+        key: c for c in reversed(candidates) for key in (_fold(c), _fold(c).rsplit(".", 1)[-1])
+    }
     match = difflib.get_close_matches(base, list(by_key), n=1, cutoff=0.75)
     return f"{message}; did you mean '{by_key[match[0]]}'?" if match else message
 
