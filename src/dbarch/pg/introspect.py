@@ -1,0 +1,210 @@
+"""Read a live PostgreSQL 15+ database into a :class:`~dbarch.model.objects.Schema`.
+
+The catalog is read with a fixed number of queries (one per object family, see
+:mod:`dbarch.pg.catalog_sql`), inside a transaction (or savepoint) that is rolled back,
+with ``search_path = public, pg_catalog`` so that PostgreSQL's deparsers print SQL
+fragments in the model's canonical form. Objects in system schemas and objects that
+belong to an extension are left out; extensions themselves are listed.
+
+Forms chosen where the model leaves a choice:
+
+* **References to routines, operator classes and operators** are SQL as PostgreSQL
+  prints them: quoted as needed and qualified only when not visible through
+  ``search_path = public, pg_catalog`` (trigger ``function``, aggregate ``sfunc``,
+  ``finalfunc``, ``combinefunc``; index and exclusion ``opclass``; exclusion
+  ``operator`` and aggregate ``sortop``, written ``OPERATOR(schema.op)`` when not visible).
+* **References to collations and tables** are raw names: a collation is qualified as
+  ``schema.name`` (raw parts joined with a dot) only when not visible; ``partition_of``,
+  ``inherits``, ``Sequence.owned_by`` and ``Identity.sequence`` only when the other
+  table or sequence lives in another schema than the referring table (or sequence).
+* **Index expressions** are printed by ``pg_get_indexdef(index, n, true)``: in
+  parentheses unless they are a function call (wrapping them in parentheses again is
+  harmless). Exclusion constraint elements likewise.
+* **View queries** are ``pg_get_viewdef(view, true)`` without surrounding white space
+  and the closing semicolon.
+* **Partitions** list all their columns, indexes (also those attached to a parent index)
+  and constraints, except CHECK constraints inherited from the parent and foreign keys
+  and triggers cloned from it. A table that inherits (not a partition) lists only the
+  columns it defines itself.
+* **public** is listed only when it differs from a fresh database's (owner
+  ``pg_database_owner``, comment ``standard public schema``, ACL default plus ``USAGE``
+  for PUBLIC): its owner is kept whenever it is not ``pg_database_owner`` and its grants
+  and revokes are relative to that fresh ACL.
+* **Owners** equal to the inspecting role are left out; **roles** are those the objects
+  refer to (owners, grantees, policy roles) except the inspecting role, ``pg_*`` roles
+  and PUBLIC; ``member_of`` lists memberships among them only.
+* Constant values in SQL fragments are printed with ``DateStyle = ISO``,
+  ``IntervalStyle = postgres`` and ``TimeZone = UTC``, whatever the session uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import pq
+from psycopg.rows import dict_row
+
+from dbarch.errors import DatabaseError, SourceError
+from dbarch.model.canonical import canonical
+from dbarch.model.objects import Role, Schema
+from dbarch.pg import catalog_sql as sql
+from dbarch.pg.introspect_common import PUBLIC, Context, Row, group_by
+from dbarch.pg.introspect_routines import aggregate, function
+from dbarch.pg.introspect_tables import (
+    RelationRows,
+    materialized_view,
+    table,
+    undecided_indexes,
+    view,
+)
+from dbarch.pg.introspect_types import extensions, schemas, sequences, user_types
+
+MIN_SERVER_VERSION = 150000
+
+
+class _Catalog:
+    """Runs catalog queries on one cursor and returns their rows as dicts."""
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self._cursor = conn.cursor(row_factory=dict_row)
+
+    def rows(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        self._cursor.execute(query, params)
+        return self._cursor.fetchall()
+
+
+def _referenced_roles(schema: Schema, ctx: Context) -> list[str]:
+    """Roles the schema's objects refer to, sorted, without built-in ones."""
+    names: set[str] = set()
+    privileged = (
+        *schema.schemas,
+        *schema.enums,
+        *schema.domains,
+        *schema.composite_types,
+        *schema.sequences,
+        *schema.tables,
+        *schema.views,
+        *schema.materialized_views,
+        *schema.functions,
+        *schema.aggregates,
+    )
+    for obj in privileged:
+        if obj.owner is not None:
+            names.add(obj.owner)
+        names.update(g.to for g in (*obj.grants, *obj.revokes))
+    for t in schema.tables:
+        for policy in t.policies:
+            names.update(policy.roles)
+    return sorted(
+        n for n in names if n not in (PUBLIC, ctx.current_user) and not n.startswith("pg_")
+    )
+
+
+def _roles(rows: list[Row], referenced: list[str]) -> list[Role]:
+    wanted = set(referenced)
+    return [
+        Role(
+            name=row["name"],
+            login=row["login"],
+            superuser=row["superuser"],
+            createdb=row["createdb"],
+            createrole=row["createrole"],
+            inherit=row["inherit"],
+            replication=row["replication"],
+            bypassrls=row["bypassrls"],
+            connection_limit=row["connection_limit"],
+            member_of=tuple(sorted(m for m in row["member_of"] if m in wanted)),
+            comment=row["comment"],
+        )
+        for row in rows
+    ]
+
+
+def _indexes(catalog: _Catalog) -> list[Row]:
+    """Index rows, each with its ``elements`` and, when needed, its ``definition``."""
+    indexes = catalog.rows(sql.INDEXES)
+    elements = group_by(catalog.rows(sql.INDEX_ELEMENTS), "index_oid")
+    undecided = undecided_indexes(indexes, elements)
+    definitions = {
+        row["oid"]: row["definition"]
+        for row in catalog.rows(sql.INDEX_DEFINITIONS, {"oids": undecided})
+    }
+    return [
+        {**index, "elements": elements[index["oid"]], "definition": definitions.get(index["oid"])}
+        for index in indexes
+    ]
+
+
+def _read(catalog: _Catalog) -> Schema:
+    setup = catalog.rows(sql.SETUP)[0]
+    if setup["server_version"] < MIN_SERVER_VERSION:
+        raise DatabaseError(
+            f"PostgreSQL 15 or newer is needed; the server is {setup['server_version']}"
+        )
+    ctx = Context(current_user=setup["current_user"])
+    columns = group_by(catalog.rows(sql.COLUMNS), "relid")
+    sequence_rows = catalog.rows(sql.SEQUENCES)
+    rows = RelationRows(
+        columns=columns,
+        constraints=group_by(catalog.rows(sql.CONSTRAINTS), "relid"),
+        indexes=group_by(_indexes(catalog), "relid"),
+        triggers=group_by(catalog.rows(sql.TRIGGERS), "relid"),
+        policies=group_by(catalog.rows(sql.POLICIES), "relid"),
+        identities={
+            (s["table_oid"], s["column_number"]): s for s in sequence_rows if s["dependency"] == "i"
+        },
+    )
+    enums, domains, composites = user_types(
+        catalog.rows(sql.TYPES), catalog.rows(sql.DOMAIN_CHECKS), columns, ctx
+    )
+    relations = catalog.rows(sql.RELATIONS)
+    schema = Schema(
+        schemas=tuple(schemas(catalog.rows(sql.SCHEMAS), ctx)),
+        extensions=tuple(extensions(catalog.rows(sql.EXTENSIONS))),
+        enums=tuple(enums),
+        domains=tuple(domains),
+        composite_types=tuple(composites),
+        sequences=tuple(sequences(sequence_rows, ctx)),
+        tables=tuple(table(r, rows, ctx) for r in relations if r["kind"] in ("r", "p")),
+        views=tuple(view(r, rows, ctx) for r in relations if r["kind"] == "v"),
+        materialized_views=tuple(
+            materialized_view(r, rows, ctx) for r in relations if r["kind"] == "m"
+        ),
+        functions=tuple(function(r, ctx) for r in catalog.rows(sql.FUNCTIONS)),
+        aggregates=tuple(aggregate(r, ctx) for r in catalog.rows(sql.AGGREGATES)),
+    )
+    referenced = _referenced_roles(schema, ctx)
+    roles = _roles(catalog.rows(sql.ROLES, {"names": referenced}), referenced)
+    return canonical(schema.model_copy(update={"roles": tuple(roles)}))
+
+
+def inspect_database(conn: psycopg.Connection[Any]) -> Schema:
+    """The schema of the database ``conn`` is connected to, in canonical order.
+
+    Runs in a transaction (a savepoint if one is open) that is rolled back, so the
+    connection's settings are as they were; raises :class:`DatabaseError` when the
+    server refuses a query or is older than PostgreSQL 15.
+    """
+    status = conn.info.transaction_status
+    if status == pq.TransactionStatus.INERROR:
+        raise DatabaseError("the connection is in a failed transaction; roll it back first")
+    try:
+        with conn.transaction(force_rollback=True):
+            if status == pq.TransactionStatus.IDLE:
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return _read(_Catalog(conn))
+    except psycopg.Error as exc:
+        raise DatabaseError(f"cannot read the catalog: {exc}") from exc
+
+
+def inspect_dsn(dsn: str) -> Schema:
+    """:func:`inspect_database` of a new connection to ``dsn``, closed afterwards."""
+    try:
+        conn = psycopg.connect(dsn, autocommit=True)
+    except psycopg.ProgrammingError:
+        raise SourceError("invalid connection string") from None
+    except psycopg.Error as exc:
+        raise SourceError(f"cannot connect to the database: {exc}") from exc
+    with conn:
+        return inspect_database(conn)
