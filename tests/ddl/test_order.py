@@ -16,6 +16,7 @@ from dbarch.model.objects import (
     ForeignKey,
     Function,
     Index,
+    MaterializedView,
     PartitionBy,
     PrimaryKey,
     Reference,
@@ -219,6 +220,22 @@ def test_view_grouping_by_a_primary_key_follows_the_key() -> None:
     view = View(name="v", query="SELECT id, v FROM t GROUP BY id")
     ddl = to_ddl(Schema(tables=(table,), views=(view,)))
     assert _before(ddl, "ADD CONSTRAINT t_pk", "CREATE VIEW public.v")
+
+
+def test_materialized_views_refresh_after_what_they_read_through_views() -> None:
+    schema = Schema(
+        materialized_views=(
+            MaterializedView(name="a_top", query="SELECT n FROM m_middle"),
+            MaterializedView(name="z_base", query="SELECT 1 AS n"),
+        ),
+        views=(View(name="m_middle", query="SELECT n FROM z_base"),),
+    )
+    ddl = to_ddl(schema)
+    assert _before(ddl, "CREATE MATERIALIZED VIEW public.z_base", "CREATE VIEW public.m_middle")
+    assert _before(
+        ddl, "REFRESH MATERIALIZED VIEW public.z_base;", "REFRESH MATERIALIZED VIEW public.a_top;"
+    )
+    assert ddl.rstrip().endswith("REFRESH MATERIALIZED VIEW public.a_top;")
 
 
 def _partitioned(child_index: bool) -> Schema:

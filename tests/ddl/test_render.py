@@ -68,10 +68,10 @@ def test_membership_and_namespace() -> None:
     assert render.create_schema(SchemaDef(name="Sales Data")) == 'CREATE SCHEMA "Sales Data";'
     assert (
         render.create_extension(Extension(name="uuid-ossp", schema="ext"))
-        == 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA ext;'
+        == 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp" WITH SCHEMA ext CASCADE;'
     )
     assert render.create_extension(Extension(name="plpgsql")) == (
-        "CREATE EXTENSION IF NOT EXISTS plpgsql;"
+        "CREATE EXTENSION IF NOT EXISTS plpgsql CASCADE;"
     )
 
 
@@ -557,6 +557,22 @@ def test_unparsable_fragment_names_its_object() -> None:
     schema = Schema(tables=(Table(name="t", columns=(Column(name="a", type="int("),)),))
     with pytest.raises(DbarchError, match=r"table public\.t: PostgreSQL cannot parse"):
         to_ddl(schema)
+
+
+def test_view_triggers_cannot_be_disabled() -> None:
+    trigger = Trigger(
+        name="t", timing="instead of", events=("insert",), function="f", enabled="disabled"
+    )
+    view = View(name="v", query="SELECT 1", triggers=(trigger,))
+    with pytest.raises(DbarchError, match="triggers on a view cannot be disabled"):
+        to_ddl(Schema(views=(view,)))
+
+
+def test_table_that_is_its_own_ancestor() -> None:
+    a = Table(name="a", inherits=("b",))
+    b = Table(name="b", inherits=("a",))
+    with pytest.raises(DbarchError, match="its own partition or ancestor"):
+        to_ddl(Schema(tables=(a, b)))
 
 
 def test_missing_parent_table() -> None:

@@ -2,9 +2,10 @@
 
 Phases follow a pg_dump script: roles, schemas, extensions, then types, routines,
 sequences and tables (ordered among themselves by their references), then partition
-attachments, keys and indexes, views, foreign keys, triggers, row-level security, and
-privileges last. Column defaults and checks listed in ``split`` are moved out of their
-table (or domain) into a step of their own, which is how dependency cycles are broken.
+attachments, keys and indexes, views, foreign keys, triggers, row-level security,
+privileges, and the refresh of materialized views last. Column defaults and checks
+listed in ``split`` are moved out of their table (or domain) into a step of their own,
+which is how dependency cycles are broken.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from dbarch.model.objects import (
     Domain,
     EnumType,
     Function,
+    Index,
     MaterializedView,
     Privileged,
     Role,
@@ -77,8 +79,8 @@ class Phase(IntEnum):
     FOREIGN_KEYS = 12
     TRIGGERS = 13
     POLICIES = 14
-    REFRESH = 15
-    PRIVILEGES = 16
+    PRIVILEGES = 15
+    REFRESH = 16
 
 
 # rank of each kind of definition inside the DEFINITIONS and VIEWS phases
@@ -106,6 +108,7 @@ class _Builder:
         self.split = split
         self.indexes = plan_indexes(self.catalog)
         self.steps: list[Step] = []
+        self.reads: dict[Key, frozenset[Key]] = {}  # what each view and matview selects from
 
     # ------------------------------------------------------------------ helpers
 
@@ -170,6 +173,8 @@ class _Builder:
             self.view(view)
         for matview in schema.materialized_views:
             self.matview(matview)
+        for matview in schema.materialized_views:
+            self.refresh(matview)
         return self.steps
 
     def role(self, role: Role) -> None:
@@ -492,10 +497,7 @@ class _Builder:
                     table.schema_, table.name, index, partitioned and only
                 )
                 comment = self.index_comment(table.schema_, index.name, index.comment, what)
-                requires |= self.expression(index.where, what)
-                for element in index.columns:
-                    if not isinstance(element, str):
-                        requires |= self.expression(element.expression, what)
+                requires |= self.index_requires(index, what)
             phase = Phase.INDEXES if kind == "index" else Phase.CONSTRAINTS
             priority = (phase, 0, table.schema_, table.name, position)
             self.add(item.key, priority, [statement, *comment], requires)
@@ -513,6 +515,14 @@ class _Builder:
             [render.attach_index(parent.schema, parent.name, child.schema, child.name)],
             requires,
         )
+
+    def index_requires(self, index: Index, what: str) -> frozenset[Key]:
+        """What an index's expressions and predicate call."""
+        keys = set(self.expression(index.where, what))
+        for element in index.columns:
+            if not isinstance(element, str):
+                keys |= self.expression(element.expression, what)
+        return frozenset(keys)
 
     @staticmethod
     def index_comment(schema: str, name: str | None, comment: str | None, what: str) -> list[str]:
@@ -638,11 +648,14 @@ class _Builder:
         ref = ObjectRef("VIEW", target, "TABLE", target)
         statements = [render.create_view(view), *owner_and_comment(ref, view)]
         statements += _column_comments(target, view.column_comments)
-        requires = {*self.relation_requires(view.query, what), ("schema", view.schema_)}
-        requires |= self.owner_roles(view)
+        found = self.relation_requires(view.query, what)
+        self.reads[key] = found
+        requires = {*found, ("schema", view.schema_), *self.owner_roles(view)}
         requires.discard(key)
         priority = (Phase.VIEWS, _RANK["view"], view.schema_, view.name, "")
         self.add(key, priority, statements, requires)
+        if any(t.enabled != "origin" for t in view.triggers):
+            raise DbarchError(f"{what}: triggers on a view cannot be disabled")
         self.triggers(view.schema_, view.name, view.triggers, key, [])
         self.privileges(key, ref, view, what)
 
@@ -654,6 +667,7 @@ class _Builder:
         statements = [render.create_matview(matview), *owner_and_comment(ref, matview)]
         statements += _column_comments(target, matview.column_comments)
         found = self.relation_requires(matview.query, what)
+        self.reads[key] = found
         requires = {*found, ("schema", matview.schema_), *self.owner_roles(matview)}
         requires.discard(key)
         priority = (Phase.VIEWS, _RANK["matview"], matview.schema_, matview.name, "")
@@ -662,21 +676,30 @@ class _Builder:
             index_key = ("index", matview.schema_, matview.name, index.name or f"#{i}")
             statements = [render.create_index(matview.schema_, matview.name, index, False)]
             statements += self.index_comment(matview.schema_, index.name, index.comment, what)
-            requires = {key, *self.expression(index.where, what)}
             self.add(
                 index_key,
                 (Phase.INDEXES, 1, matview.schema_, matview.name, index_key[-1]),
                 statements,
-                requires,
+                {key, *self.index_requires(index, what)},
             )
-        refreshes = {("refresh", *k) for k in found if k[0] == "relation"}
+        self.privileges(key, ref, matview, what)
+
+    def refresh(self, matview: MaterializedView) -> None:
+        """REFRESH after the materialized views it reads, directly or through views."""
+        key = relation_key(matview.schema_, matview.name)
+        seen: set[Key] = set()
+        todo = list(self.reads[key])
+        while todo:
+            read = todo.pop()
+            if read not in seen:
+                seen.add(read)
+                todo.extend(self.reads.get(read, ()))
         self.add(
             ("refresh", *key),
             (Phase.REFRESH, 0, matview.schema_, matview.name, ""),
             [render.refresh_matview(matview)],
-            {key, *refreshes},
+            {key, *(("refresh", *k) for k in seen if k != key)},
         )
-        self.privileges(key, ref, matview, what)
 
 
 def _at(item: IndexItem, name: str | None, position: int) -> bool:

@@ -156,9 +156,10 @@ def create_schema(schema: SchemaDef) -> str:
 
 
 def create_extension(extension: Extension) -> str:
-    """``CREATE EXTENSION IF NOT EXISTS name [WITH SCHEMA s];``"""
+    """``CREATE EXTENSION IF NOT EXISTS name [WITH SCHEMA s] CASCADE;`` (CASCADE: an
+    extension listed before one it requires still installs)."""
     where = f" WITH SCHEMA {quote_ident(extension.schema_)}" if extension.schema_ else ""
-    return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(extension.name)}{where};"
+    return f"CREATE EXTENSION IF NOT EXISTS {quote_ident(extension.name)}{where} CASCADE;"
 
 
 # --------------------------------------------------------------------------- types
