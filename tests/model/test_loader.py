@@ -538,3 +538,13 @@ def test_the_bundled_examples_load() -> None:
     values = schema.table("feature_values", "features")
     assert values is not None
     assert isinstance(values.indexes[0].columns[1], IndexElement)
+
+
+def test_functional_dependencies_name_columns_of_their_table() -> None:
+    text = """\
+        tables:
+          - name: t
+            columns: [{name: a, type: int}, {name: b, type: int}]
+            functional_dependencies: [{lhs: [a], rhs: [c]}]
+    """
+    assert problems(text) == ["m.yaml:4:47: table 't' has no column 'c'"]

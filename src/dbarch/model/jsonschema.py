@@ -69,6 +69,7 @@ _KEY_DOCS = {
     "unique": "UNIQUE.",
     "primary_key": "The primary key.",
     "nulls_not_distinct": "NULLS NOT DISTINCT: NULLs count as equal (PostgreSQL 15+).",
+    "ignore": "Codes (or names) of dbarch check rules not to report here; model only.",
 }
 
 # ...and where a key means something particular: "Model.key".
@@ -169,6 +170,10 @@ _FIELD_DOCS = {
     "Table.row_security": "ENABLE ROW LEVEL SECURITY.",
     "Table.force_row_security": "FORCE ROW LEVEL SECURITY: applies to the owner too.",
     "Table.policies": "Row-level security policies.",
+    "Table.functional_dependencies": "Functional dependencies between the columns, for the "
+    "normal-form checks; model only.",
+    "FunctionalDependency.lhs": "Determining columns; empty: the rhs columns are constant.",
+    "FunctionalDependency.rhs": "Determined columns.",
     "View.check_option": "WITH LOCAL|CASCADED CHECK OPTION.",
     "View.security_barrier": "security_barrier option.",
     "View.security_invoker": "security_invoker option: permissions of the caller.",
@@ -202,7 +207,9 @@ def _describe(name: str, definition: dict[str, Any]) -> None:
         definition["description"] = _MODEL_DOCS[name]
     for key, prop in definition.get("properties", {}).items():
         prop.pop("title", None)
-        prop["description"] = _FIELD_DOCS.get(f"{name}.{key}") or _KEY_DOCS[key]
+        doc = _FIELD_DOCS.get(f"{name}.{key}") or _KEY_DOCS.get(key)
+        if doc:
+            prop["description"] = doc
 
 
 def _lenient(node: Any) -> Any:

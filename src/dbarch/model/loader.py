@@ -541,6 +541,10 @@ class _Checker:
             self._column_names((*path, "foreign_keys", j, "columns"), fk.columns, t)
             self._foreign_key((*path, "foreign_keys", j), fk)
         self._triggers(path, t.name, t.triggers, t)
+        for j, dependency in enumerate(t.functional_dependencies):
+            where = (*path, "functional_dependencies", j)
+            self._column_names((*where, "lhs"), dependency.lhs, t)
+            self._column_names((*where, "rhs"), dependency.rhs, t)
 
     def _relation(self, path: locate.Path, text: str, default_schema: str) -> Table | None:
         try:
