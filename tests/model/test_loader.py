@@ -547,4 +547,4 @@ def test_functional_dependencies_name_columns_of_their_table() -> None:
             columns: [{name: a, type: int}, {name: b, type: int}]
             functional_dependencies: [{lhs: [a], rhs: [c]}]
     """
-    assert problems(text) == ["m.yaml:4:47: table 't' has no column 'c'"]
+    assert problems(text) == ["m.yaml:4:48: table 't' has no column 'c'"]
