@@ -525,8 +525,20 @@ class ColumnType:
     array: bool = False
 
     def __str__(self) -> str:
+        """SQL spelling: ``bigint``, ``varchar(20)``, ``timestamp``, ``numeric(10,2)[]``."""
         mods = f"({','.join(map(str, self.modifiers))})" if self.modifiers else ""
-        return f"{self.name}{mods}{'[]' if self.array else ''}"
+        return f"{_DISPLAY.get(self.name, self.name)}{mods}{'[]' if self.array else ''}"
+
+
+_DISPLAY = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "bpchar": "char",
+    "bool": "boolean",
+}
 
 
 # Spellings that reach pglast without the pg_catalog prefix it gives to SQL-standard names.

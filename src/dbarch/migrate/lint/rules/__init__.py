@@ -1,0 +1,1 @@
+"""The lint rules, one module per family; importing a module registers its rules."""
