@@ -188,7 +188,7 @@ def _kind(value: object, *, show: bool = False) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "true" if value else "false" if show else "a boolean"
+        return str(value).lower() if show else "a boolean"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
