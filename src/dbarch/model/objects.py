@@ -20,11 +20,19 @@ Conventions every producer (model files, catalog introspection) and every consum
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_SCHEMA = "public"
+
+RenamedFrom = Annotated[
+    str | None,
+    Field(
+        description="The name this object had before: the diff renames it instead of "
+        "dropping and re-creating it. Model only; a database never reports it."
+    ),
+]
 
 
 class Node(BaseModel):
@@ -91,6 +99,7 @@ class SchemaDef(Privileged):
     """A namespace. ``public`` is listed only when it differs from a fresh database's."""
 
     name: str
+    renamed_from: RenamedFrom = None
 
 
 class Extension(Node):
@@ -108,6 +117,7 @@ class EnumType(Privileged):
     """``CREATE TYPE name AS ENUM (...)``; ``values`` in sort order."""
 
     name: str
+    renamed_from: RenamedFrom = None
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
     values: tuple[str, ...]
 
@@ -125,6 +135,7 @@ class Domain(Privileged):
     """``CREATE DOMAIN`` over a base ``type``."""
 
     name: str
+    renamed_from: RenamedFrom = None
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
     type: str
     nullable: bool = True
@@ -146,6 +157,7 @@ class CompositeType(Privileged):
     """``CREATE TYPE name AS (...)``."""
 
     name: str
+    renamed_from: RenamedFrom = None
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
     attributes: tuple[Attribute, ...]
 
@@ -170,6 +182,7 @@ class Sequence(Privileged):
     when the table lives in another schema than the sequence)."""
 
     name: str
+    renamed_from: RenamedFrom = None
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
     type: str | None = None
     start: int | None = None
@@ -204,6 +217,7 @@ class Column(Node):
     """A table column. ``generated`` is the expression of a STORED generated column."""
 
     name: str
+    renamed_from: RenamedFrom = None
     type: str
     nullable: bool = True
     default: str | None = None
@@ -221,6 +235,7 @@ class Column(Node):
 
 class PrimaryKey(Node):
     name: str | None = None
+    renamed_from: RenamedFrom = None
     columns: tuple[str, ...]
     include: tuple[str, ...] = ()
     deferrable: bool = False
@@ -231,6 +246,7 @@ class PrimaryKey(Node):
 
 class UniqueConstraint(Node):
     name: str | None = None
+    renamed_from: RenamedFrom = None
     columns: tuple[str, ...]
     include: tuple[str, ...] = ()
     nulls_not_distinct: bool = False
@@ -244,6 +260,7 @@ class CheckConstraint(Node):
     """``check`` is the boolean expression (PostgreSQL prints it parenthesised)."""
 
     name: str | None = None
+    renamed_from: RenamedFrom = None
     check: str
     no_inherit: bool = False
     not_valid: bool = False
@@ -256,6 +273,7 @@ FkAction = Literal["no action", "restrict", "cascade", "set null", "set default"
 
 class ForeignKey(Node):
     name: str | None = None
+    renamed_from: RenamedFrom = None
     columns: tuple[str, ...]
     references: Reference
     on_delete: FkAction = "no action"
@@ -293,6 +311,7 @@ class ExclusionElement(Node):
 
 class ExclusionConstraint(Node):
     name: str | None = None
+    renamed_from: RenamedFrom = None
     using: str = "gist"
     elements: tuple[ExclusionElement, ...]
     include: tuple[str, ...] = ()
@@ -308,6 +327,7 @@ IndexMethod = Literal["btree", "hash", "gin", "gist", "brin", "spgist"] | str
 
 class Index(Node):
     name: str | None = None
+    renamed_from: RenamedFrom = None
     columns: tuple[IndexKey, ...]
     using: IndexMethod = "btree"
     unique: bool = False
@@ -330,6 +350,7 @@ class Policy(Node):
     """A row-level-security policy."""
 
     name: str
+    renamed_from: RenamedFrom = None
     command: Literal["all", "select", "insert", "update", "delete"] = "all"
     permissive: bool = True
     roles: tuple[str, ...] = ("PUBLIC",)
@@ -346,6 +367,7 @@ class Trigger(Node):
     """A trigger; ``function`` is the (possibly qualified) trigger function name."""
 
     name: str
+    renamed_from: RenamedFrom = None
     timing: Literal["before", "after", "instead of"]
     events: tuple[TriggerEvent, ...]
     update_of: tuple[str, ...] = ()
@@ -379,6 +401,7 @@ class Table(Privileged):
     """
 
     name: str
+    renamed_from: RenamedFrom = None
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
     unlogged: bool = False
     columns: tuple[Column, ...] = ()
@@ -407,6 +430,7 @@ class View(Privileged):
     """``CREATE VIEW``; ``query`` is the SELECT (as ``pg_get_viewdef`` prints it)."""
 
     name: str
+    renamed_from: RenamedFrom = None
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
     query: str
     check_option: Literal["local", "cascaded"] | None = None
@@ -418,6 +442,7 @@ class View(Privileged):
 
 class MaterializedView(Privileged):
     name: str
+    renamed_from: RenamedFrom = None
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
     query: str
     indexes: tuple[Index, ...] = ()
@@ -445,6 +470,7 @@ class Function(Privileged):
     """
 
     name: str
+    renamed_from: RenamedFrom = None
     schema_: str = Field(default=DEFAULT_SCHEMA, alias="schema")
     kind: Literal["function", "procedure"] = "function"
     arguments: str = ""
