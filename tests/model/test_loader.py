@@ -61,6 +61,9 @@ def test_a_model_is_a_mapping() -> None:
     assert problems("- tables\n") == [
         "m.yaml:1:1: a model is a mapping of keys such as 'tables', got a list"
     ]
+    assert problems('\n\n"tables"', "json") == [
+        "m.json:3:1: a model is a mapping of keys such as 'tables', got a string"
+    ]
 
 
 def test_an_empty_file_is_an_empty_model() -> None:

@@ -80,7 +80,7 @@ def load_model_text(text: str, filename: str, fmt: Format) -> Schema:
     data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
         problem = f"a model is a mapping of keys such as 'tables', got {_kind(data)}"
-        raise ModelError([(Location(filename, 1, 1), problem)])
+        raise ModelError([(_location(filename, doc.position(())), problem)])
     data = _coerce({k: v for k, v in data.items() if k != SCHEMA_KEY}, Schema, (), doc)
     schema: Schema | None = None
     try:
@@ -91,10 +91,9 @@ def load_model_text(text: str, filename: str, fmt: Format) -> Schema:
         checker = _Checker(schema, doc)
         checker.check()
         problems += checker.problems
-    if problems:
+    if problems or schema is None:
         ordered = sorted(set(problems), key=lambda p: (p[0] or Position(0, 0), p[1]))
         raise ModelError([(_location(filename, pos), message) for pos, message in ordered])
-    assert schema is not None
     return canonical(expand(schema))
 
 
