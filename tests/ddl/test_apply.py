@@ -726,3 +726,74 @@ def test_pg_dump_cannot_tell_the_ddl_from_hand_written_sql(pg_server: DevServer)
         _psql(pg_server, original, HAND_WRITTEN)
         _psql(pg_server, copy, to_ddl(SHOP))
         assert dump_schema(copy, pg_server.bindir) == dump_schema(original, pg_server.bindir)
+
+
+def _tree_table(name: str, parent: str | None, bound: str | None, **fields: object) -> Table:
+    return Table(name=name, schema="tree", partition_of=parent, partition_bound=bound, **fields)
+
+
+def _tree_keys(name: str) -> dict[str, object]:
+    return {
+        "columns": (_col("id", "integer", nullable=False), _col("k", "text", nullable=False)),
+        "primary_key": PrimaryKey(name=f"{name}_pk", columns=("id", "k")),
+        "indexes": (Index(name=f"{name}_k", columns=("k",)),),
+    }
+
+
+PARTITION_TREE = Schema(
+    schemas=(SchemaDef(name="tree"),),
+    tables=(
+        _tree_table(
+            "p", None, None, partition_by=PartitionBy(strategy="list", key="k"), **_tree_keys("p")
+        ),
+        _tree_table("c1", "p", "FOR VALUES IN ('a')", **_tree_keys("c1")),
+        _tree_table(
+            "c2",
+            "p",
+            "FOR VALUES IN ('b', 'c')",
+            partition_by=PartitionBy(strategy="list", key="k"),
+            **_tree_keys("c2"),
+        ),
+        _tree_table("l1", "c2", "FOR VALUES IN ('b')", **_tree_keys("l1")),
+        _tree_table("l2", "c2", "FOR VALUES IN ('c')"),  # hand-written: nothing of its own
+        Table(
+            name="r",
+            schema="tree",
+            columns=(_col("id", "integer"), _col("k", "text")),
+            foreign_keys=(
+                ForeignKey(
+                    name="r_p",
+                    columns=("id", "k"),
+                    references=Reference(table="p", schema="tree", columns=("id", "k")),
+                ),
+            ),
+        ),
+    ),
+)
+
+
+def test_partition_tree_gets_complete_valid_indexes(pg_server: DevServer, fresh_db: str) -> None:
+    ddl = to_ddl(PARTITION_TREE)
+    assert "ALTER TABLE ONLY tree.p ADD CONSTRAINT p_pk PRIMARY KEY (id, k);" in ddl
+    assert "ALTER TABLE tree.c2 ADD CONSTRAINT c2_pk PRIMARY KEY (id, k);" in ddl
+    assert "ALTER INDEX tree.p_pk ATTACH PARTITION tree.c2_pk;" in ddl
+    _psql(pg_server, fresh_db, ddl)
+    indexes = run_sql(
+        fresh_db,
+        "SELECT c.relname, i.indisvalid, (SELECT p.relname FROM pg_inherits h "
+        "JOIN pg_class p ON p.oid = h.inhparent WHERE h.inhrelid = c.oid) "
+        "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE c.relnamespace = 'tree'::regnamespace ORDER BY 1",
+    )
+    assert indexes == [
+        ("c1_k", True, "p_k"),
+        ("c1_pk", True, "p_pk"),
+        ("c2_k", True, "p_k"),
+        ("c2_pk", True, "p_pk"),
+        ("l1_k", True, "c2_k"),
+        ("l1_pk", True, "c2_pk"),
+        ("l2_k_idx", True, "c2_k"),
+        ("l2_pkey", True, "c2_pk"),
+        ("p_k", True, None),
+        ("p_pk", True, None),
+    ]

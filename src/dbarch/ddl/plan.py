@@ -314,7 +314,8 @@ class _Builder:
         key = aggregate_key(aggregate)
         ref = render.aggregate_ref(aggregate)
         statements = [render.create_aggregate(aggregate), *owner_and_comment(ref, aggregate)]
-        refs = routine_refs("function", aggregate.arguments, aggregate.stype, None, what)
+        arguments = "" if aggregate.arguments.strip() == "*" else aggregate.arguments
+        refs = routine_refs("function", arguments, aggregate.stype, None, what)
         for support in (aggregate.sfunc, aggregate.finalfunc, aggregate.combinefunc):
             if support is not None:
                 refs |= Refs(functions=frozenset({name_ref(support, what)}))
@@ -546,11 +547,7 @@ class _Builder:
             target = self.catalog.tables.get((ref.schema_, ref.table))
             requires = {key, relation_key(ref.schema_, ref.table), *partition_keys}
             if target is not None:
-                requires |= {
-                    item.key
-                    for item in index_items(target)
-                    if item.key[0] in ("primary_key", "unique", "index")
-                }
+                requires |= self.unique_keys(target)
             fk_key = _foreign_key_key(table, fk.name, i)
             statements = [
                 render.add_foreign_key(table, fk, only=not partitioned),
@@ -558,6 +555,15 @@ class _Builder:
             ]
             priority = (Phase.FOREIGN_KEYS, 0, table.schema_, table.name, fk_key[-1])
             self.add(fk_key, priority, statements, requires | self.attachments(table))
+
+    def unique_keys(self, table: Table) -> set[Key]:
+        """Steps that complete the keys and indexes a foreign key may reference."""
+        keys: set[Key] = set()
+        for item in index_items(table):
+            if item.key[0] != "exclusion":
+                keys.add(item.key)
+                keys |= {("index_attach", *c.key) for c in self.indexes.attach.get(item.key, [])}
+        return keys
 
     def triggers(
         self,
