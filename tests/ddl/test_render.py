@@ -117,7 +117,9 @@ def test_domain_with_every_clause() -> None:
     assert render.domain_add_check(domain, late) == (
         "ALTER DOMAIN public.year ADD CONSTRAINT late CHECK (VALUE < 2200) NOT VALID;"
     )
-    assert render.domain_set_default(domain) == "ALTER DOMAIN public.year SET DEFAULT 2000;"
+    assert render.domain_set_default(domain, "2000") == (
+        "ALTER DOMAIN public.year SET DEFAULT 2000;"
+    )
     text = Domain(name="t", schema="app", type="text", collation="C")
     assert render.create_domain(text, True, ()) == 'CREATE DOMAIN app.t AS text\n    COLLATE "C";'
 
@@ -579,3 +581,36 @@ def test_missing_parent_table() -> None:
     child = Table(name="c", partition_of="nowhere", partition_bound="DEFAULT")
     with pytest.raises(DbarchError, match="table 'nowhere' is not in the schema"):
         to_ddl(Schema(tables=(child,)))
+
+
+def test_whole_script_layout_and_the_public_schema() -> None:
+    schema = Schema(
+        roles=(Role(name="app", member_of=("base",), comment="the app"), Role(name="base")),
+        schemas=(
+            SchemaDef(
+                name="public",
+                owner="app",
+                comment="mine",
+                grants=(Grant(to="PUBLIC", privileges=("CREATE",)),),
+            ),
+        ),
+    )
+    role = render.create_role
+    assert (
+        to_ddl(schema)
+        == "\n\n".join(
+            [
+                "SET check_function_bodies = false;",
+                "SET client_min_messages = warning;",
+                "SET search_path = public, pg_catalog;",
+                role(Role(name="app")),
+                "COMMENT ON ROLE app IS 'the app';",
+                role(Role(name="base")),
+                "GRANT base TO app;",
+                "ALTER SCHEMA public OWNER TO app;",
+                "COMMENT ON SCHEMA public IS 'mine';",
+                "GRANT CREATE ON SCHEMA public TO PUBLIC;",
+            ]
+        )
+        + "\n"
+    )

@@ -256,7 +256,8 @@ class _Builder:
             refs = self.expression(domain.default, what)
             if (key, "default") in self.split:
                 with_default = False
-                later.append(("default", [render.domain_set_default(domain)], refs))
+                statement = render.domain_set_default(domain, domain.default)
+                later.append(("default", [statement], refs))
             else:
                 soft["default"] = refs
         inline = []
@@ -586,26 +587,22 @@ class _Builder:
         for trigger in triggers:
             trigger_key = ("trigger", schema, relation, trigger.name)
             priority = (Phase.TRIGGERS, 0, schema, relation, trigger.name)
+            statements = []
             origin = cloned.get(trigger.name)
-            if origin is not None:
-                parent, parent_trigger = origin
-                if trigger.enabled != parent_trigger.enabled:
-                    parent_key = ("trigger", parent.schema_, parent.name, trigger.name)
-                    self.add(
-                        trigger_key,
-                        priority,
-                        [render.trigger_state(schema, relation, trigger)],
-                        {parent_key, *attached},
-                    )
-                continue
-            statements = [render.create_trigger(schema, relation, trigger)]
-            if trigger.enabled != "origin":
+            if origin is None:
+                statements.append(render.create_trigger(schema, relation, trigger))
+                refs = Refs(functions=frozenset({name_ref(trigger.function, what)}))
+                requires = {key, *self.resolve(refs), *self.expression(trigger.when, what)}
+                created_state = "origin"
+            else:
+                ancestor, original = origin
+                requires = {("trigger", ancestor.schema_, ancestor.name, trigger.name), *attached}
+                created_state = original.enabled
+            if trigger.enabled != created_state:
                 statements.append(render.trigger_state(schema, relation, trigger))
             if trigger.comment is not None:
                 on = f"{quote_ident(trigger.name)} ON {qualified(schema, relation)}"
                 statements.append(comment_on("TRIGGER", on, trigger.comment))
-            refs = Refs(functions=frozenset({name_ref(trigger.function, what)}))
-            requires = {key, *self.resolve(refs), *self.expression(trigger.when, what)}
             self.add(trigger_key, priority, statements, requires)
 
     def policies(self, table: Table, what: str) -> None:

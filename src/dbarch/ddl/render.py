@@ -200,10 +200,10 @@ def create_domain(domain: Domain, with_default: bool, checks: Sequence[DomainChe
     return f"\n{INDENT}".join(clauses) + ";"
 
 
-def domain_set_default(domain: Domain) -> str:
+def domain_set_default(domain: Domain, default: str) -> str:
     """``ALTER DOMAIN d SET DEFAULT expr;``"""
-    default = fragment(domain.default or "NULL")
-    return f"ALTER DOMAIN {qualified(domain.schema_, domain.name)} SET DEFAULT {default};"
+    target = qualified(domain.schema_, domain.name)
+    return f"ALTER DOMAIN {target} SET DEFAULT {fragment(default)};"
 
 
 def domain_add_check(domain: Domain, check: DomainCheck) -> str:
