@@ -45,10 +45,11 @@ import psycopg
 from psycopg import pq
 from psycopg.rows import dict_row
 
-from dbarch.errors import DatabaseError, SourceError
+from dbarch.errors import DatabaseError
 from dbarch.model.canonical import canonical
 from dbarch.model.objects import Role, Schema
 from dbarch.pg import catalog_sql as sql
+from dbarch.pg.connect import connect
 from dbarch.pg.introspect_common import PUBLIC, Context, Row, group_by
 from dbarch.pg.introspect_routines import aggregate, function
 from dbarch.pg.introspect_tables import (
@@ -199,12 +200,9 @@ def inspect_database(conn: psycopg.Connection[Any]) -> Schema:
 
 
 def inspect_dsn(dsn: str) -> Schema:
-    """:func:`inspect_database` of a new connection to ``dsn``, closed afterwards."""
-    try:
-        conn = psycopg.connect(dsn, autocommit=True)
-    except psycopg.ProgrammingError:
-        raise SourceError("invalid connection string") from None
-    except psycopg.Error as exc:
-        raise SourceError(f"cannot connect to the database: {exc}") from exc
-    with conn:
+    """:func:`inspect_database` of a new connection to ``dsn``, closed afterwards.
+
+    Raises :class:`DatabaseError` (with any password masked) when it cannot connect.
+    """
+    with connect(dsn) as conn:
         return inspect_database(conn)
