@@ -76,6 +76,8 @@ class Statement:
     end_line: int
     transaction: int | None
     explicit: bool
+    source: str
+    """The statement's own text (without the terminating semicolon)."""
 
 
 @dataclass
@@ -166,7 +168,9 @@ def parse_statements(
         line, col = positions.line_col(start)
         end_line, _ = positions.line_col(min(_statement_end(text, end), len(text)))
         statements.append(
-            Statement(node, index, start, end, line, col, end_line, current, explicit)
+            Statement(
+                node, index, start, end, line, col, end_line, current, explicit, text[start:end]
+            )
         )
         if transaction_kind(node) == "close":
             current, explicit = None, False
@@ -357,7 +361,6 @@ def _observe_alter(node: ast.AlterTableStmt, stmt: Statement, state: FileState) 
 def _observe_create(node: ast.CreateStmt, stmt: Statement, state: FileState) -> None:
     table = TableRef.of(node.relation)
     state.new_tables.add(table)
-    state.knowledge.columns[table] = {}
     for elt in node.tableElts or ():
         if isinstance(elt, ast.Constraint):
             _observe_constraint(table, elt, stmt, state)
@@ -375,6 +378,8 @@ def _observe_function(node: ast.CreateFunctionStmt, state: FileState) -> None:
 def observe(stmt: Statement, state: FileState) -> None:
     """Update ``state`` with what ``stmt`` establishes (after the rules looked at it)."""
     node = stmt.node
+    if isinstance(node, ast.CreateStmt):
+        state.knowledge.columns[TableRef.of(node.relation)] = {}
     for table, col in defined_columns(node):
         if col.typeName is not None and col.colname:
             state.knowledge.columns.setdefault(table, {})[col.colname] = column_type(col.typeName)

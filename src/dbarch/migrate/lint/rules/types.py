@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pglast import ast
 from pglast.enums import AlterTableType, ConstrType
+from pglast.parser import ParseError, scan
 
 from dbarch.migrate.lint.analysis import (
     FileState,
@@ -280,24 +281,19 @@ def timetz(stmt: Statement, state: FileState) -> Iterator[Hit]:
     )
 
 
-def _names_of(node: ast.Node) -> Iterator[str]:
-    if isinstance(node, ast.CreateStmt):
-        yield node.relation.relname
-        for elt in node.tableElts or ():
-            name = getattr(elt, "colname", None) or getattr(elt, "conname", None)
-            if name:
-                yield name
-    elif isinstance(node, ast.IndexStmt) and node.idxname:
-        yield node.idxname
-    for _, col in defined_columns(node) if isinstance(node, ast.AlterTableStmt) else ():
-        if col.colname:
-            yield col.colname
-    if isinstance(node, ast.AlterTableStmt):
-        for cmd in alter_commands(node):
-            if isinstance(cmd.def_, ast.Constraint) and cmd.def_.conname:
-                yield cmd.def_.conname
-    if isinstance(node, ast.RenameStmt) and node.newname:
-        yield node.newname
+def _long_identifiers(stmt: Statement) -> Iterator[tuple[str, int]]:
+    """Identifiers longer than the limit as written (the parser has truncated them already)."""
+    try:
+        tokens = scan(stmt.source)
+    except ParseError:
+        return
+    for token in tokens:
+        if token.name != "IDENT":
+            continue
+        raw = stmt.source[token.start : token.end + 1]
+        name = raw[1:-1].replace('""', '"') if raw.startswith('"') else raw.lower()
+        if len(name.encode("utf-8")) > NAME_LIMIT:
+            yield name, stmt.start + token.start
 
 
 @rule(
@@ -310,12 +306,12 @@ def _names_of(node: ast.Node) -> Iterator[str]:
     fix="A name of at most 63 bytes (UTF-8).",
 )
 def too_long(stmt: Statement, state: FileState) -> Iterator[Hit]:
-    for name in _names_of(stmt.node):
+    for name, offset in _long_identifiers(stmt):
         size = len(name.encode("utf-8"))
-        if size > NAME_LIMIT:
-            yield Hit(
-                f"name {quote_ident(name)} is {size} bytes: PostgreSQL truncates it to "
-                f"{NAME_LIMIT}",
-                "The object gets a different name than the one written.",
-                f"-- shorten to {NAME_LIMIT} bytes or fewer",
-            )
+        yield Hit(
+            f"name {quote_ident(name)} is {size} bytes: PostgreSQL truncates it to {NAME_LIMIT}",
+            "The object gets a different name than the one written, and code using the full "
+            "name does not find it.",
+            f"-- shorten to {NAME_LIMIT} bytes or fewer",
+            offset=offset,
+        )

@@ -1,0 +1,54 @@
+"""What every part of the comparison needs: both graphs, the matching, and the warnings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dbarch.ddl.lookup import Key, relation_key
+from dbarch.ddl.partitions import IndexPlan, plan_indexes
+from dbarch.errors import DbarchError
+from dbarch.migrate.diff.changes import Change, QualName
+from dbarch.migrate.diff.graph import Graph
+from dbarch.migrate.diff.match import Matching
+from dbarch.model.objects import Table
+
+
+class DiffError(DbarchError):
+    """A difference PostgreSQL cannot make in place (e.g. a new PARTITION BY)."""
+
+
+Tagged = tuple[Key, Change]  # the piece a change is about, and the change
+
+
+@dataclass
+class Context:
+    """The state of one comparison."""
+
+    old: Graph
+    new: Graph
+    matching: Matching
+    warnings: list[str] = field(default_factory=list)
+    _old_tables: dict[Key, Table] = field(default_factory=dict)
+    _new_tables: dict[Key, Table] = field(default_factory=dict)
+    _index_plan: IndexPlan | None = None
+
+    def __post_init__(self) -> None:
+        for old, new in self.matching.pairs:
+            if isinstance(old, Table) and isinstance(new, Table):
+                self._old_tables[relation_key(new.schema_, new.name)] = old
+                self._new_tables[relation_key(old.schema_, old.name)] = new
+
+    def old_table_of(self, new: Table) -> Table | None:
+        """The old version of the (kept) table ``new``."""
+        return self._old_tables.get(relation_key(new.schema_, new.name))
+
+    def new_table_of(self, old: Table) -> Table | None:
+        """The new version of the (kept) table ``old``."""
+        return self._new_tables.get(relation_key(old.schema_, old.name))
+
+    def attach(self, key: Key) -> tuple[QualName, ...]:
+        """The partitions' index items a new partitioned index item ``key`` adopts."""
+        if self._index_plan is None:
+            self._index_plan = plan_indexes(self.new.catalog)
+        children = self._index_plan.attach.get(key, [])
+        return tuple((child.schema, child.name) for child in children if child.name is not None)

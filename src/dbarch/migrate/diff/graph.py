@@ -1,0 +1,212 @@
+"""A Schema's objects and what depends on what, in the keys of its DDL steps.
+
+The diff orders its work with the dependency graph :mod:`dbarch.ddl` already builds
+for a Schema: every DDL step has a key (``("relation", schema, name)``,
+``("foreign_key", schema, table, name)``...) and the keys it requires. Each step
+belongs to one *object*: a role, schema, extension, type, routine or relation (whose
+indexes, keys, triggers, policies, partition attachment and privileges are steps of
+their own). Inline CHECK constraints live inside the table's step; they get the key
+``("relation", schema, table, "check:name")``, the one DDL gives a NOT VALID check.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from dbarch.ddl import _ordered as ordered_ddl_steps
+from dbarch.ddl.lookup import Catalog, Key, aggregate_key, function_key, relation_key, type_key
+from dbarch.ddl.order import Step as DdlStep
+from dbarch.model.objects import (
+    Aggregate,
+    CompositeType,
+    Domain,
+    EnumType,
+    Extension,
+    Function,
+    MaterializedView,
+    Node,
+    Role,
+    Schema,
+    SchemaDef,
+    Sequence,
+    Table,
+    View,
+)
+
+TopObject = (
+    Role
+    | SchemaDef
+    | Extension
+    | EnumType
+    | Domain
+    | CompositeType
+    | Sequence
+    | Table
+    | View
+    | MaterializedView
+    | Function
+    | Aggregate
+)
+
+# ddl step kinds that belong to a relation's object, keyed by the relation's schema and name
+_RELATION_PARTS = {"attach", "owned_by", "row_security"}
+# ddl step kinds of a table's pieces: (kind, schema, table, name)
+PIECE_KINDS = ("primary_key", "unique", "exclusion", "index", "foreign_key", "trigger", "policy")
+
+
+def check_key(schema: str, table: str, name: str) -> Key:
+    """Key of a table's CHECK constraint (inline or NOT VALID alike)."""
+    return (*relation_key(schema, table), f"check:{name}")
+
+
+def owner(key: Key) -> Key:
+    """The key of the object a DDL step belongs to."""
+    kind = key[0]
+    if kind == "privileges":
+        return owner(key[1:])
+    if kind == "membership":
+        return ("role", key[1])
+    if kind == "split":
+        return owner(key[1:-1])
+    if kind in _RELATION_PARTS:
+        return relation_key(key[1], key[2])
+    if kind == "index_attach":
+        return owner(key[1:])
+    if kind == "refresh":
+        return key[1:]
+    if kind in PIECE_KINDS:
+        return relation_key(key[1], key[2])
+    if kind in ("relation", "type") and len(key) > 3:
+        return key[:3]
+    return key
+
+
+def object_key(obj: TopObject) -> Key:
+    """The key of the step that creates ``obj``."""
+    if isinstance(obj, Role):
+        return ("role", obj.name)
+    if isinstance(obj, SchemaDef):
+        return ("schema", obj.name)
+    if isinstance(obj, Extension):
+        return ("extension", obj.name)
+    if isinstance(obj, (EnumType, Domain, CompositeType)):
+        return type_key(obj.schema_, obj.name)
+    if isinstance(obj, Function):
+        return function_key(obj)
+    if isinstance(obj, Aggregate):
+        return aggregate_key(obj)
+    return relation_key(obj.schema_, obj.name)
+
+
+def top_objects(schema: Schema) -> list[TopObject]:
+    """Every object of ``schema`` that DDL creates with a step of its own."""
+    return [
+        *schema.roles,
+        *schema.schemas,
+        *schema.extensions,
+        *schema.enums,
+        *schema.domains,
+        *schema.composite_types,
+        *schema.sequences,
+        *schema.tables,
+        *schema.views,
+        *schema.materialized_views,
+        *schema.functions,
+        *schema.aggregates,
+    ]
+
+
+@dataclass(frozen=True)
+class SoftRefs:
+    """What a table's column defaults and inline checks refer to, by column / check name."""
+
+    defaults: Mapping[str, frozenset[Key]]
+    checks: Mapping[str, frozenset[Key]]
+
+
+class Graph:
+    """The DDL steps of one Schema, grouped by object, with their dependencies."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.catalog = Catalog(schema)
+        self.steps: tuple[DdlStep, ...] = tuple(ordered_ddl_steps(schema))
+        self.by_key: dict[Key, DdlStep] = {s.key: s for s in self.steps}
+        self.objects: dict[Key, TopObject] = {object_key(o): o for o in top_objects(schema)}
+        self.owned: dict[Key, list[DdlStep]] = defaultdict(list)
+        for step in self.steps:
+            self.owned[owner(step.key)].append(step)
+        self.requires: dict[Key, frozenset[Key]] = {}
+        self.soft: dict[Key, SoftRefs] = {}
+        for step in self.steps:
+            self.requires[step.key] = step.all_requirements()
+            if step.key[0] == "relation" and len(step.key) == 3:
+                self._soft_parts(step)
+        self._closure: dict[Key, frozenset[Key]] = {}
+
+    def _soft_parts(self, step: DdlStep) -> None:
+        defaults: dict[str, frozenset[Key]] = {}
+        checks: dict[str, frozenset[Key]] = {}
+        for part, refs in step.soft.items():
+            kind, _, name = part.partition(":")
+            if kind == "default":
+                defaults[name] = refs
+            elif kind == "check":
+                checks[name] = refs
+                self.requires[(*step.key, part)] = refs | {step.key}
+        self.soft[step.key] = SoftRefs(defaults, checks)
+
+    def keys_of(self, obj: Key) -> frozenset[Key]:
+        """The step keys that belong to object ``obj`` (its inline checks included)."""
+        keys = {s.key for s in self.owned.get(obj, ())}
+        soft = self.soft.get(obj)
+        if soft is not None:
+            keys |= {check_key(obj[1], obj[2], name) for name in soft.checks}
+        return frozenset(keys)
+
+    def all_requirements(self, key: Key) -> frozenset[Key]:
+        """Everything ``key`` requires, directly or through other steps."""
+        found = self._closure.get(key)
+        if found is None:
+            seen: set[Key] = set()
+            todo = list(self.requires.get(key, ()))
+            while todo:
+                item = todo.pop()
+                if item not in seen and item != key:
+                    seen.add(item)
+                    todo.extend(self.requires.get(item, ()))
+            found = self._closure[key] = frozenset(seen)
+        return found
+
+    def dependents(self, keys: Iterable[Key]) -> frozenset[Key]:
+        """Step keys that require any of ``keys`` directly (excluding ``keys``)."""
+        wanted = frozenset(keys)
+        return frozenset(
+            key for key, needs in self.requires.items() if needs & wanted and key not in wanted
+        )
+
+
+def model_object(obj: Node) -> Node:
+    """``obj`` without the model-only fields that never reach a database."""
+    return _strip(obj)
+
+
+_MODEL_ONLY = ("renamed_from", "ignore", "functional_dependencies")
+
+
+def _strip(value: object) -> object:
+    if isinstance(value, Node):
+        update = {
+            name: _strip(getattr(value, name))
+            for name in type(value).model_fields
+            if name not in _MODEL_ONLY
+        }
+        for name in _MODEL_ONLY:
+            if name in type(value).model_fields:
+                update[name] = type(value).model_fields[name].get_default()
+        return value.model_copy(update=update)
+    if isinstance(value, tuple):
+        return tuple(_strip(v) for v in value)
+    return value

@@ -1,0 +1,441 @@
+"""One failing and one passing SQL snippet per rule, plus the analysis the rules rely on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pglast import parse_sql
+
+from dbarch.migrate.lint import Finding, Severity, all_rules, lint_files, lint_text
+from dbarch.migrate.lint.analysis import Knowledge, LintSyntaxError
+from dbarch.migrate.lint.suppress import UnknownRuleError
+from dbarch.pg.connect import connect
+from tests.pgutil import run_sql
+
+# (rule, SQL that must be reported, SQL that must not)
+CASES: list[tuple[str, str, str]] = [
+    ("DBA101", "CREATE INDEX i ON t (c);", "CREATE INDEX CONCURRENTLY i ON t (c);"),
+    (
+        "DBA101",
+        "CREATE UNIQUE INDEX i ON s.t (c);",
+        "CREATE TABLE t (c int); CREATE INDEX ON t (c);",
+    ),
+    ("DBA102", "DROP INDEX i, j;", "DROP INDEX CONCURRENTLY i;"),
+    ("DBA102", "DROP INDEX IF EXISTS i;", "CREATE INDEX CONCURRENTLY i ON t (c); DROP INDEX i;"),
+    ("DBA103", "REINDEX INDEX i;", "REINDEX INDEX CONCURRENTLY i;"),
+    ("DBA103", "REINDEX TABLE t;", "REINDEX (CONCURRENTLY) TABLE t;"),
+    (
+        "DBA104",
+        "BEGIN; CREATE INDEX CONCURRENTLY i ON t (c); COMMIT;",
+        "BEGIN; COMMIT; CREATE INDEX CONCURRENTLY i ON t (c);",
+    ),
+    ("DBA104", "BEGIN; VACUUM t; COMMIT;", "BEGIN; ANALYZE t; COMMIT;"),
+    ("DBA104", "BEGIN; DROP INDEX CONCURRENTLY i; END;", "DROP INDEX CONCURRENTLY i;"),
+    ("DBA105", "REFRESH MATERIALIZED VIEW m;", "REFRESH MATERIALIZED VIEW CONCURRENTLY m;"),
+    (
+        "DBA105",
+        "REFRESH MATERIALIZED VIEW public.m WITH DATA;",
+        "CREATE MATERIALIZED VIEW m AS SELECT 1 AS x; REFRESH MATERIALIZED VIEW m;",
+    ),
+    (
+        "DBA201",
+        "ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0);",
+        "ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID;",
+    ),
+    (
+        "DBA201",
+        "ALTER TABLE t ADD FOREIGN KEY (r_id) REFERENCES r (id);",
+        "ALTER TABLE t ADD FOREIGN KEY (r_id) REFERENCES r (id) NOT VALID;",
+    ),
+    (
+        "DBA201",
+        "ALTER TABLE t ADD COLUMN r_id bigint REFERENCES r;",
+        "ALTER TABLE t ADD COLUMN x int;",
+    ),
+    (
+        "DBA201",
+        "ALTER DOMAIN d ADD CONSTRAINT k CHECK (VALUE > 0);",
+        "ALTER DOMAIN d ADD CONSTRAINT k CHECK (VALUE > 0) NOT VALID;",
+    ),
+    (
+        "DBA202",
+        "BEGIN; ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID;\n"
+        "ALTER TABLE t VALIDATE CONSTRAINT k; COMMIT;",
+        "ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0) NOT VALID;\n"
+        "ALTER TABLE t VALIDATE CONSTRAINT k;",
+    ),
+    (
+        "DBA203",
+        "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+        "ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID;\n"
+        "ALTER TABLE t VALIDATE CONSTRAINT c_nn;\n"
+        "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+    ),
+    (
+        "DBA203",
+        "ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID;\n"
+        "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+        "CREATE TABLE t (c int); ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+    ),
+    (
+        "DBA204",
+        "ALTER TABLE t ADD CONSTRAINT k UNIQUE (c);",
+        "ALTER TABLE t ADD CONSTRAINT k UNIQUE USING INDEX k_idx;",
+    ),
+    (
+        "DBA204",
+        "ALTER TABLE t ADD PRIMARY KEY (id);",
+        "ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX t_id_idx;",
+    ),
+    (
+        "DBA205",
+        "ALTER TABLE t ADD CONSTRAINT k EXCLUDE USING gist (during WITH &&);",
+        "CREATE TABLE t (during tstzrange, EXCLUDE USING gist (during WITH &&));",
+    ),
+    (
+        "DBA206",
+        "ALTER TABLE t ADD COLUMN d int NOT NULL;",
+        "ALTER TABLE t ADD COLUMN d int NOT NULL DEFAULT 0;",
+    ),
+    (
+        "DBA301",
+        "ALTER TABLE t ADD COLUMN d timestamptz DEFAULT clock_timestamp();",
+        "ALTER TABLE t ADD COLUMN d timestamptz DEFAULT now();",
+    ),
+    (
+        "DBA301",
+        "ALTER TABLE t ADD COLUMN d uuid DEFAULT gen_random_uuid();",
+        "ALTER TABLE t ADD COLUMN d timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP;",
+    ),
+    (
+        "DBA301",
+        "ALTER TABLE t ADD COLUMN d float8 DEFAULT random() * 10;",
+        "ALTER TABLE t ADD COLUMN d text DEFAULT lower('X') || statement_timestamp();",
+    ),
+    (
+        "DBA301",
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';\n"
+        "ALTER TABLE t ADD COLUMN d int DEFAULT f();",
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql STABLE AS 'SELECT 1';\n"
+        "ALTER TABLE t ADD COLUMN d int DEFAULT f();",
+    ),
+    (
+        "DBA302",
+        "ALTER TABLE t ADD COLUMN d int GENERATED ALWAYS AS (c * 2) STORED;",
+        "ALTER TABLE t ADD COLUMN d int;",
+    ),
+    ("DBA303", "ALTER TABLE t ADD COLUMN d bigserial;", "ALTER TABLE t ADD COLUMN d bigint;"),
+    (
+        "DBA303",
+        "ALTER TABLE t ADD COLUMN d bigint GENERATED BY DEFAULT AS IDENTITY;",
+        "CREATE TABLE n (id bigint GENERATED ALWAYS AS IDENTITY);",
+    ),
+    (
+        "DBA304",
+        "ALTER TABLE t ALTER COLUMN c TYPE bigint;",
+        "CREATE TABLE t (c int); ALTER TABLE t ALTER COLUMN c TYPE bigint;",
+    ),
+    (
+        "DBA304",
+        "ALTER TABLE t ALTER COLUMN c TYPE text USING c::text;",
+        "ALTER TABLE t ALTER COLUMN c SET DEFAULT 1;",
+    ),
+    ("DBA305", "ALTER TABLE t SET UNLOGGED;", "CREATE UNLOGGED TABLE n (a int);"),
+    ("DBA306", "VACUUM FULL t;", "VACUUM t;"),
+    ("DBA306", "VACUUM (FULL, ANALYZE) t;", "VACUUM (ANALYZE) t;"),
+    ("DBA307", "CLUSTER t USING i;", "CREATE TABLE t (a int); CLUSTER t USING i;"),
+    (
+        "DBA401",
+        "ALTER TABLE t RENAME COLUMN a TO b;",
+        "CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;",
+    ),
+    ("DBA402", "ALTER TABLE t RENAME TO u;", "CREATE TABLE t (a int); ALTER TABLE t RENAME TO u;"),
+    ("DBA402", "ALTER VIEW v RENAME TO w;", "ALTER INDEX i RENAME TO j;"),
+    (
+        "DBA403",
+        "ALTER TABLE t DROP COLUMN a;",
+        "CREATE TABLE t (a int, b int); ALTER TABLE t DROP b;",
+    ),
+    ("DBA404", "DROP TABLE t;", "CREATE TABLE t (a int); DROP TABLE t;"),
+    ("DBA405", "TRUNCATE t CASCADE;", "TRUNCATE t;"),
+    (
+        "DBA406",
+        "ALTER TABLE t ALTER COLUMN a DROP NOT NULL;",
+        "ALTER TABLE t ALTER a SET DEFAULT 1;",
+    ),
+    ("DBA407", "DROP DATABASE app;", "DROP SCHEMA old;"),
+    (
+        "DBA501",
+        "ALTER TABLE t ADD COLUMN a int;",
+        "SET lock_timeout = '5s'; ALTER TABLE t ADD a int;",
+    ),
+    (
+        "DBA501",
+        "SET lock_timeout = 0; ALTER TABLE t DROP COLUMN a;",
+        "BEGIN; SET LOCAL lock_timeout TO 2000; ALTER TABLE t DROP COLUMN a; COMMIT;",
+    ),
+    (
+        "DBA501",
+        "SET lock_timeout = '5s'; RESET lock_timeout; CREATE INDEX i ON t (a);",
+        "SELECT set_config('lock_timeout', '3s', false); CREATE INDEX i ON t (a);",
+    ),
+    (
+        "DBA501",
+        "CREATE TABLE n (id bigint, t_id bigint REFERENCES t (id));",
+        "CREATE INDEX CONCURRENTLY i ON t (a);",
+    ),
+    (
+        "DBA502",
+        "ALTER TABLE p DETACH PARTITION p1;",
+        "ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY;",
+    ),
+    ("DBA503", "BEGIN; BEGIN; SELECT 1; COMMIT;", "BEGIN; SELECT 1; COMMIT; BEGIN; COMMIT;"),
+    ("DBA504", "BEGIN;\nALTER TABLE t ADD a int;", "BEGIN;\nALTER TABLE t ADD a int;\nCOMMIT;"),
+    (
+        "DBA505",
+        "BEGIN; ALTER TABLE t ADD COLUMN d int; UPDATE t SET d = 1; COMMIT;",
+        "ALTER TABLE t ADD COLUMN d int; UPDATE t SET d = 1;",
+    ),
+    (
+        "DBA505",
+        "BEGIN; CREATE INDEX i ON t (a); DELETE FROM t WHERE a IS NULL; COMMIT;",
+        "BEGIN; CREATE INDEX i ON t (a); INSERT INTO t (a) VALUES (1); COMMIT;",
+    ),
+    ("DBA601", "CREATE TABLE n (at timestamp);", "CREATE TABLE n (at timestamptz);"),
+    ("DBA601", "ALTER TABLE t ALTER at TYPE timestamp(3);", "ALTER TABLE t ADD at date;"),
+    ("DBA602", "CREATE TABLE n (c char(2));", "CREATE TABLE n (c text);"),
+    ("DBA603", "CREATE TABLE n (c varchar(20));", "CREATE TABLE n (c varchar);"),
+    ("DBA604", "ALTER TABLE t ADD COLUMN doc json;", "ALTER TABLE t ADD COLUMN doc jsonb;"),
+    (
+        "DBA605",
+        "CREATE TABLE n (id bigserial PRIMARY KEY);",
+        "CREATE TABLE n (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);",
+    ),
+    ("DBA606", "CREATE TABLE n (id int PRIMARY KEY);", "CREATE TABLE n (id bigint PRIMARY KEY);"),
+    (
+        "DBA606",
+        "CREATE TABLE n (id bigint, t_id integer, FOREIGN KEY (t_id) REFERENCES t);",
+        "CREATE TABLE n (id bigint, t_id bigint REFERENCES t, n integer);",
+    ),
+    ("DBA606", "CREATE TABLE n (id serial, PRIMARY KEY (id));", "CREATE TABLE n (qty int);"),
+    ("DBA607", "CREATE TABLE n (total money);", "CREATE TABLE n (total numeric(12, 2));"),
+    (
+        "DBA608",
+        "CREATE TABLE n (unit_price double precision, tax real);",
+        "CREATE TABLE n (ratio double precision, price_cents bigint);",
+    ),
+    ("DBA609", "CREATE TABLE n (opens time with time zone);", "CREATE TABLE n (opens time);"),
+    ("DBA610", f"CREATE TABLE n ({'x' * 64} int);", f"CREATE TABLE n ({'x' * 63} int);"),
+    (
+        "DBA610",
+        f"CREATE INDEX CONCURRENTLY {'é' * 32} ON t (a);",
+        "CREATE INDEX CONCURRENTLY i ON t (a);",
+    ),
+]
+
+
+def codes(sql: str, **options: bool) -> list[str]:
+    return [f.rule for f in lint_text(sql, "m.sql", **options)]
+
+
+@pytest.mark.parametrize(("code", "bad", "good"), CASES, ids=[c[0] for c in CASES])
+def test_rule_reports_the_bad_and_not_the_good(code: str, bad: str, good: str) -> None:
+    assert code in codes(bad)
+    assert code not in codes(good)
+
+
+def test_every_rule_has_a_case_and_a_stable_well_formed_code() -> None:
+    rules = all_rules()
+    assert {r.code for r in rules} == {c[0] for c in CASES}
+    for r in rules:
+        assert re.fullmatch(r"DBA[1-6]\d\d", r.code), r.code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name), r.name
+        assert r.summary and r.why and r.fix
+        assert (r.check is None) != (r.finish is None)
+
+
+def test_binary_coercible_type_changes_are_not_reported_when_the_old_type_is_known(
+    tmp_path: object,
+) -> None:
+    knowledge = Knowledge()
+    lint_text(
+        "CREATE TABLE t (v varchar(20), n numeric(10,2), c int, at timestamp);",
+        "V1",
+        knowledge=knowledge,
+    )
+    free = (
+        "ALTER TABLE t ALTER v TYPE text;\n"
+        "ALTER TABLE t ALTER n TYPE numeric(14,2);\n"
+        "SET TimeZone = 'UTC';\n"
+        "ALTER TABLE t ALTER at TYPE timestamptz;\n"
+    )
+    assert "DBA304" not in [f.rule for f in lint_text(free, "V2", knowledge=knowledge)]
+    costly = "ALTER TABLE t ALTER v TYPE varchar(10);\nALTER TABLE t ALTER c TYPE bigint;"
+    found = [f for f in lint_text(costly, "V3", knowledge=knowledge) if f.rule == "DBA304"]
+    assert [(f.line, f.severity) for f in found] == [(1, Severity.WARNING), (2, Severity.WARNING)]
+    assert "from text to varchar(10)" in found[0].message  # V2 made it text
+
+
+def test_timestamptz_change_rewrites_unless_the_file_sets_utc() -> None:
+    knowledge = Knowledge()
+    lint_text("CREATE TABLE t (at timestamp);", "V1", knowledge=knowledge)
+    change = "ALTER TABLE t ALTER at TYPE timestamptz;"
+    assert "DBA304" in [
+        f.rule for f in lint_text(change, "V2", knowledge=Knowledge(knowledge.columns))
+    ]
+    utc = "SET timezone TO 'Etc/UTC';\n" + change
+    assert "DBA304" not in [f.rule for f in lint_text(utc, "V3", knowledge=knowledge)]
+
+
+def test_unknown_old_type_to_a_maybe_free_type_is_info_not_warning() -> None:
+    (finding,) = [
+        f for f in lint_text("ALTER TABLE t ALTER v TYPE text;", "m") if f.rule == "DBA304"
+    ]
+    assert finding.severity is Severity.INFO
+    assert "not known" in finding.message
+
+
+def test_unknown_function_in_default_is_info() -> None:
+    (finding,) = [
+        f
+        for f in lint_text("ALTER TABLE t ADD d int DEFAULT app.next_code();", "m")
+        if f.rule == "DBA301"
+    ]
+    assert finding.severity is Severity.INFO
+    assert "app.next_code()" in finding.message
+
+
+def test_extension_functions_have_known_volatility() -> None:
+    assert "DBA301" in codes("ALTER TABLE t ADD d uuid DEFAULT uuid_generate_v4();")
+    assert "DBA301" not in codes("ALTER TABLE t ADD d uuid DEFAULT uuid_nil();")
+
+
+def test_concurrently_under_an_assumed_runner_transaction() -> None:
+    (finding,) = [
+        f
+        for f in lint_text("CREATE INDEX CONCURRENTLY i ON t (a);", "m", assume_in_transaction=True)
+        if f.rule == "DBA104"
+    ]
+    assert "--assume-in-transaction" in finding.message
+    assert finding.severity is Severity.ERROR
+    assert "DBA503" in codes("BEGIN; COMMIT;", assume_in_transaction=True)
+
+
+def test_lock_timeout_is_reported_once_per_file() -> None:
+    sql = "ALTER TABLE t ADD a int;\nALTER TABLE t ADD b int;\n"
+    assert codes(sql).count("DBA501") == 1
+
+
+def test_findings_point_at_the_statement_or_the_type() -> None:
+    sql = (
+        "-- héllo wörld\nSELECT 1;\n\n   CREATE INDEX i ON t (c);\n"
+        "CREATE TABLE n (id bigint,\n  at timestamp);\n"
+    )
+    found = {f.rule: f for f in lint_text(sql, "dir/m.sql")}
+    assert (found["DBA101"].line, found["DBA101"].column) == (4, 4)
+    assert (found["DBA601"].line, found["DBA601"].column) == (6, 6)
+    assert found["DBA101"].file == "dir/m.sql"
+
+
+def test_findings_are_sorted_and_deterministic() -> None:
+    sql = "CREATE TABLE n (a json, b timestamp);\nDROP TABLE t;\nCREATE INDEX i ON t (a);\n"
+    first = lint_text(sql, "m")
+    assert first == lint_text(sql, "m")
+    assert first == sorted(first, key=lambda f: (f.line, f.column, f.rule, f.message))
+
+
+def test_syntax_error_has_file_line_column() -> None:
+    with pytest.raises(LintSyntaxError, match=r"^m\.sql:3:8: syntax error at or near \"TABLEX\""):
+        lint_text("SELECT 1;\n\nCREATE TABLEX t (a int);\n", "m.sql")
+
+
+SUPPRESSED = "ALTER TABLE t ADD CONSTRAINT k CHECK (c > 0);"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        f"-- dbarch:ignore DBA201\n{SUPPRESSED}",
+        f"{SUPPRESSED}  -- dbarch:ignore DBA201",
+        f"-- reviewed\n-- dbarch:ignore DBA201, DBA501\n-- more words\n{SUPPRESSED}",
+        f"/* dbarch:ignore constraint-without-not-valid */\n{SUPPRESSED}",
+        f"-- dbarch:ignore-file DBA201\nSELECT 1;\n\n{SUPPRESSED}",
+    ],
+)
+def test_suppression_comments(sql: str) -> None:
+    found = codes(sql)
+    assert "DBA201" not in found
+
+
+def test_suppression_applies_to_one_statement_and_one_rule() -> None:
+    sql = f"-- dbarch:ignore DBA201\n{SUPPRESSED}\n{SUPPRESSED}\n"
+    found = lint_text(sql, "m")
+    assert [(f.rule, f.line) for f in found if f.rule == "DBA201"] == [("DBA201", 3)]
+    assert "DBA501" in [f.rule for f in found]
+    trailing = f"SELECT 1;  -- dbarch:ignore DBA201\n{SUPPRESSED}\n"
+    assert "DBA201" in codes(trailing)
+
+
+def test_suppression_of_an_unknown_rule_is_an_error() -> None:
+    with pytest.raises(UnknownRuleError, match=r"^m\.sql:2:4: .*unknown rule 'DBA999'"):
+        lint_text(f"SELECT 1;\n-- dbarch:ignore DBA999\n{SUPPRESSED}", "m.sql")
+    with pytest.raises(UnknownRuleError, match="needs a rule code"):
+        lint_text(f"-- dbarch:ignore\n{SUPPRESSED}", "m.sql")
+
+
+def test_files_share_column_knowledge_in_order(tmp_path: object) -> None:
+    from pathlib import Path
+
+    base = Path(str(tmp_path))
+    (base / "V1.sql").write_text("CREATE TABLE t (v varchar(20));\n")
+    (base / "V2.sql").write_text("SET lock_timeout = '2s';\nALTER TABLE t ALTER v TYPE text;\n")
+    both = lint_files([str(base / "V1.sql"), str(base / "V2.sql")])
+    assert [f.rule for f in both] == ["DBA603"]  # the varchar(20) of V1 only
+    assert [f.rule for f in lint_files([str(base / "V2.sql")])] == ["DBA304"]
+
+
+def _statements(fix: str) -> list[str]:
+    text = "\n".join(line.split("--")[0] for line in fix.splitlines())
+    return [s for s in (part.strip() for part in text.split(";")) if s]
+
+
+FIXABLE = {
+    "DBA101": "CREATE UNIQUE INDEX i2 ON t (c) WHERE c > 0;",
+    "DBA102": "DROP INDEX i;",
+    "DBA103": "REINDEX INDEX i;",
+    "DBA201": "ALTER TABLE t ADD FOREIGN KEY (r_id) REFERENCES r (id);",
+    "DBA203": "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+    "DBA204": "ALTER TABLE t ADD CONSTRAINT t_c_key UNIQUE (c);",
+    "DBA402": "ALTER TABLE t RENAME TO t2;",
+}
+
+
+@pytest.mark.parametrize("code", sorted(FIXABLE))
+def test_suggested_fix_runs_on_postgresql(fresh_db: str, code: str) -> None:
+    run_sql(
+        fresh_db,
+        "CREATE TABLE r (id bigint PRIMARY KEY); INSERT INTO r VALUES (1);"
+        "CREATE TABLE t (id bigint PRIMARY KEY, c int, r_id bigint);"
+        "INSERT INTO t VALUES (1, 1, 1); CREATE INDEX i ON t (c);",
+    )
+    (finding,) = [f for f in lint_text(FIXABLE[code], "m") if f.rule == code]
+    for statement in _statements(finding.fix):
+        parse_sql(statement)
+        with connect(fresh_db) as conn:
+            conn.execute(statement)
+
+
+def test_finding_as_dict_keys() -> None:
+    (finding,) = [f for f in lint_text("DROP TABLE t;", "m") if f.rule == "DBA404"]
+    assert isinstance(finding, Finding)
+    assert list(finding.as_dict()) == [
+        "rule",
+        "severity",
+        "file",
+        "line",
+        "column",
+        "message",
+        "why",
+        "fix",
+    ]
