@@ -1,0 +1,175 @@
+"""Diagrams as Graphviz DOT with HTML-like table labels, rendered by the ``dot`` binary.
+
+Every node id is the table's file stem prefixed with ``t-``, and the SVG group of a node
+carries that id, so the HTML site can turn nodes into links. Foreign keys are drawn from
+the referencing column to the referenced column, with crow's-foot ends: the parent side
+is ``||`` when the columns are NOT NULL, the child side one-or-none when they are unique.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from dbarch.docs.catalog import Catalog, Link, TableKey, display_name
+from dbarch.docs.erd_mermaid import cardinality
+from dbarch.docs.layout import Diagram
+from dbarch.docs.types import short_type
+from dbarch.errors import DbarchError
+from dbarch.model.objects import Table
+
+FONT = "Helvetica,Arial,sans-serif"
+HEADER = "#2b5d8a"
+CONTEXT_HEADER = "#8a99a8"
+BATCH = 200  # DOT files per dot process at most
+
+
+class RenderError(DbarchError):
+    """Graphviz could not render a diagram."""
+
+
+def node_id(catalog: Catalog, key: TableKey) -> str:
+    """The DOT node id (and SVG element id) of table ``key``."""
+    return "t-" + catalog.slug(key)
+
+
+def dot(catalog: Catalog, diagram: Diagram) -> str:
+    """The Graphviz DOT source of ``diagram``."""
+    lines = [
+        'digraph "erd" {',
+        f'  graph [rankdir=LR, fontname="{FONT}", fontsize=12, nodesep=0.3, ranksep=0.8,'
+        f' pad=0.2, bgcolor="white", labelloc=t, label=<<b>{_text(diagram.title)}</b>>];',
+        f'  node [shape=plain, fontname="{FONT}", fontsize=10];',
+        f'  edge [fontname="{FONT}", fontsize=8, color="#5b6b7a", dir=both];',
+    ]
+    shown: dict[TableKey, list[str]] = {}
+    for key in diagram.tables:
+        shown[key] = _columns(catalog.by_key[key], None)
+    for key in diagram.context:
+        shown[key] = _columns(catalog.by_key[key], _linked(key, diagram.links))
+    for key, columns in shown.items():
+        nid = node_id(catalog, key)
+        label = _label(catalog.by_key[key], columns, context=key in diagram.context)
+        lines.append(f'  "{nid}" [id="{nid}", label=<{label}>];')
+    for link in diagram.links:
+        lines.append(_edge(catalog, link, shown))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _text(text: str) -> str:
+    """``text`` for an HTML-like label: entities escaped, one line."""
+    flat = " ".join(text.split())
+    return (
+        flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def _linked(key: TableKey, links: tuple[Link, ...]) -> set[str]:
+    used: set[str] = set()
+    for link in links:
+        if link.source == key:
+            used.update(link.fk.columns)
+        if link.target == key:
+            used.update(link.fk.references.columns)
+    return used
+
+
+def _columns(table: Table, only: set[str] | None) -> list[str]:
+    """Names of the columns to draw: all, or the linked ones and the primary key."""
+    keys = set(table.primary_key.columns) if table.primary_key else set()
+    return [c.name for c in table.columns if only is None or c.name in only or c.name in keys]
+
+
+def _marks(table: Table, column: str) -> str:
+    marks = []
+    if table.primary_key is not None and column in table.primary_key.columns:
+        marks.append("PK")
+    if any(column in fk.columns for fk in table.foreign_keys):
+        marks.append("FK")
+    if any(column in u.columns for u in table.unique):
+        marks.append("UK")
+    return " ".join(marks)
+
+
+def _label(table: Table, columns: list[str], *, context: bool) -> str:
+    colour = CONTEXT_HEADER if context else HEADER
+    title = _text(display_name((table.schema_, table.name)))
+    rows = [
+        '<table border="0" cellborder="1" cellspacing="0" cellpadding="3">',
+        f'<tr><td port="h" bgcolor="{colour}"><font color="#ffffff"><b>{title}</b></font></td>'
+        "</tr>",
+    ]
+    types = {c.name: c for c in table.columns}
+    for index, name in enumerate(columns):
+        column = types[name]
+        marks = _marks(table, name)
+        mark = f"<b>{marks}</b> " if marks else ""
+        null = "" if column.nullable else " NOT NULL"
+        kind = _text(short_type(column.type) + null)
+        rows.append(
+            f'<tr><td port="c{index}" align="left">{mark}{_text(name)}'
+            f' <font color="#5b6b7a">{kind}</font></td></tr>'
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _port(columns: list[str], wanted: tuple[str, ...]) -> str:
+    for name in wanted:
+        if name in columns:
+            return f"c{columns.index(name)}"
+    return "h"
+
+
+def _edge(catalog: Catalog, link: Link, shown: dict[TableKey, list[str]]) -> str:
+    required, unique, identifying = cardinality(catalog, link)
+    tail = "teeodot" if unique else "crowodot"
+    head = "teetee" if required else "teeodot"
+    style = "solid" if identifying else "dashed"
+    source = f'"{node_id(catalog, link.source)}":{_port(shown[link.source], link.fk.columns)}'
+    target_columns = link.fk.references.columns
+    target = f'"{node_id(catalog, link.target)}":{_port(shown[link.target], target_columns)}'
+    return f"  {source} -> {target} [arrowtail={tail}, arrowhead={head}, style={style}];"
+
+
+def dot_binary() -> str | None:
+    """Path of Graphviz's ``dot``, or ``None`` when Graphviz is not installed."""
+    return shutil.which("dot")
+
+
+def render(dot_files: list[Path], binary: str) -> list[Path]:
+    """Render each DOT file to ``.svg`` and ``.png`` beside it; the files written.
+
+    Files go to ``dot`` in batches (one process renders many graphs), on as many
+    workers as there are CPUs.
+    """
+    workers = max(1, min(len(dot_files), os.cpu_count() or 1))
+    count = max(workers, -(-len(dot_files) // BATCH))
+    size = -(-len(dot_files) // count) if dot_files else 1
+    batches = [dot_files[i : i + size] for i in range(0, len(dot_files), size)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        written = list(pool.map(lambda batch: _render_batch(batch, binary), batches))
+    return [path for batch in written for path in batch]
+
+
+def _render_batch(files: list[Path], binary: str) -> list[Path]:
+    done = subprocess.run(
+        [binary, "-Tsvg", "-Tpng", "-O", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RenderError(f"Graphviz dot failed: {done.stderr.strip()}")
+    written = []
+    for path in files:
+        for suffix in (".svg", ".png"):
+            produced = path.with_name(path.name + suffix)
+            target = path.with_suffix(suffix)
+            produced.replace(target)
+            written.append(target)
+    return written

@@ -1,0 +1,153 @@
+"""Which diagrams to draw so that each stays readable, even at thousands of tables.
+
+* one diagram per schema, or per configured group of tables (``groups`` maps a group name
+  to ``fnmatch`` patterns over ``schema.table``; the first group that matches wins);
+* a group larger than :data:`MAX_TABLES` is cut along its foreign-key components into
+  parts of at most that many tables;
+* one diagram of everything when that is small enough and there is more than one group;
+* a neighbourhood diagram per table: the table and the tables one foreign key away.
+
+Partitions are left out of the overview diagrams: they repeat their parent's structure.
+Tables of other diagrams that a diagram's tables reference (or are referenced by) appear
+as *context*: their name and key columns only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import Literal
+
+from dbarch.docs.catalog import Catalog, Link, TableKey, display_name, slug
+
+MAX_TABLES = 80
+
+DiagramKind = Literal["all", "schema", "group", "table"]
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """One diagram: ``tables`` drawn in full, ``context`` tables by name and keys."""
+
+    slug: str
+    title: str
+    kind: DiagramKind
+    tables: tuple[TableKey, ...]
+    context: tuple[TableKey, ...]
+    links: tuple[Link, ...]
+
+
+def overview_diagrams(
+    catalog: Catalog, groups: Mapping[str, Sequence[str]] | None = None
+) -> list[Diagram]:
+    """The schema (or group) diagrams of ``catalog``, split where too large, and the
+    diagram of everything when it is small enough to read."""
+    members: dict[tuple[DiagramKind, str], list[TableKey]] = {}
+    for name in groups or {}:
+        members[("group", name)] = []
+    for schema in catalog.schemas():
+        members[("schema", schema)] = []
+    shown = [k for k in catalog.by_key if catalog.parent(k) is None]
+    for key in shown:
+        members[_group_of(key, groups or {})].append(key)
+    diagrams: list[Diagram] = []
+    for (kind, name), keys in members.items():
+        parts = _split(catalog, keys)
+        for number, part in enumerate(parts, start=1):
+            stem = slug(kind, name) + (f"-{number}" if len(parts) > 1 else "")
+            title = f"{kind.capitalize()} {name}" + (
+                f" (part {number} of {len(parts)})" if len(parts) > 1 else ""
+            )
+            diagrams.append(_diagram(catalog, stem, title, kind, part))
+    if len(diagrams) > 1 and len(shown) <= MAX_TABLES:
+        diagrams.insert(0, _diagram(catalog, "all", "All tables", "all", shown))
+    return diagrams
+
+
+def neighbourhood(catalog: Catalog, key: TableKey) -> Diagram:
+    """Table ``key`` and the tables one foreign key away from it."""
+    links = [*catalog.outgoing(key), *catalog.incoming(key)]
+    links = [link for link in links if catalog.has(link.target) and catalog.has(link.source)]
+    return Diagram(
+        slug=catalog.slug(key),
+        title=f"Table {display_name(key)} and its neighbours",
+        kind="table",
+        tables=(key,),
+        context=tuple(catalog.neighbours(key)),
+        links=tuple(sorted(set(links), key=_link_order)),
+    )
+
+
+def _group_of(key: TableKey, groups: Mapping[str, Sequence[str]]) -> tuple[DiagramKind, str]:
+    qualified = f"{key[0]}.{key[1]}"
+    for name, patterns in groups.items():
+        if any(fnmatchcase(qualified, pattern) for pattern in patterns):
+            return ("group", name)
+    return ("schema", key[0])
+
+
+def _diagram(
+    catalog: Catalog, stem: str, title: str, kind: DiagramKind, keys: Iterable[TableKey]
+) -> Diagram:
+    tables = sorted(keys)
+    inside = set(tables)
+    links: set[Link] = set()
+    context: set[TableKey] = set()
+    for key in tables:
+        for link in (*catalog.outgoing(key), *catalog.incoming(key)):
+            other = link.target if link.source == key else link.source
+            if other in inside:
+                links.add(link)
+            elif catalog.has(other) and catalog.parent(other) is None:
+                links.add(link)
+                context.add(other)
+    return Diagram(
+        slug=stem,
+        title=title,
+        kind=kind,
+        tables=tuple(tables),
+        context=tuple(sorted(context)),
+        links=tuple(sorted(links, key=_link_order)),
+    )
+
+
+def _link_order(link: Link) -> tuple[TableKey, str, TableKey, tuple[str, ...]]:
+    return (link.source, link.name, link.target, link.fk.columns)
+
+
+def _split(catalog: Catalog, keys: list[TableKey]) -> list[list[TableKey]]:
+    """``keys`` cut into parts of at most :data:`MAX_TABLES`, keeping tables that are
+    linked by foreign keys together where possible; no part is empty unless all are."""
+    if len(keys) <= MAX_TABLES:
+        return [keys] if keys else []
+    parts: list[list[TableKey]] = []
+    for component in _components(catalog, keys):
+        for start in range(0, len(component), MAX_TABLES):
+            chunk = component[start : start + MAX_TABLES]
+            fitting = next((p for p in parts if len(p) + len(chunk) <= MAX_TABLES), None)
+            if fitting is None:
+                parts.append(list(chunk))
+            else:
+                fitting.extend(chunk)
+    return [sorted(p) for p in parts]
+
+
+def _components(catalog: Catalog, keys: list[TableKey]) -> list[list[TableKey]]:
+    """Connected components of ``keys`` along foreign keys, each in breadth-first order
+    from its smallest table, largest component first."""
+    inside = set(keys)
+    seen: set[TableKey] = set()
+    components: list[list[TableKey]] = []
+    for start in sorted(keys):
+        if start in seen:
+            continue
+        seen.add(start)
+        order = [start]
+        for key in order:
+            for other in catalog.neighbours(key):
+                if other in inside and other not in seen:
+                    seen.add(other)
+                    order.append(other)
+        components.append(order)
+    return sorted(components, key=lambda c: (-len(c), c[0]))

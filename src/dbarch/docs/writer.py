@@ -1,0 +1,112 @@
+"""``write_docs``: every document of a schema into one directory.
+
+::
+
+    index.md                 schemas, tables, views, diagrams
+    data_dictionary.md       seed 002's template, one section per table
+    schema.dbml              DBML
+    erd/<diagram>.mmd|.dot   one per schema or group (parts when large), ``all`` when small
+    erd/tables/<table>.mmd|.dot   each table's neighbourhood
+      (+ .svg and .png beside every .dot when Graphviz's ``dot`` is installed)
+    site/                    static HTML: index.html, tables/*.html, diagrams/*.html
+
+Files of an earlier run that this run does not write are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from dbarch.docs.catalog import Catalog
+from dbarch.docs.dbml import dbml
+from dbarch.docs.dictionary import DiagramFiles, data_dictionary, index_page
+from dbarch.docs.erd_dot import dot, dot_binary, render
+from dbarch.docs.erd_mermaid import mermaid
+from dbarch.docs.layout import Diagram, neighbourhood, overview_diagrams
+from dbarch.docs.site import write_site
+from dbarch.docs.site.pages import Site, inline_svg, mermaid_source
+from dbarch.errors import DbarchError
+from dbarch.model.objects import Schema
+
+
+class DocsError(DbarchError):
+    """The documentation cannot be written where it was asked to go."""
+
+
+def _write(path: Path, text: str) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise DocsError(f"{path}: cannot write: {exc.strerror}") from None
+    return path
+
+
+def write_docs(
+    schema: Schema,
+    out: Path,
+    *,
+    title: str,
+    groups: Mapping[str, Sequence[str]] | None = None,
+) -> list[Path]:
+    """Write the documentation of ``schema`` under ``out``; the files written, sorted.
+
+    ``groups`` maps a diagram group name to ``fnmatch`` patterns over ``schema.table``
+    (default: one diagram per schema). The same input gives byte-identical files.
+    """
+    if out.exists() and not out.is_dir():
+        raise DocsError(f"{out}: exists and is not a directory")
+    catalog = Catalog(schema)
+    overviews = overview_diagrams(catalog, groups)
+    neighbourhoods = {key: neighbourhood(catalog, key) for key in catalog.by_key}
+    erd = out / "erd"
+    placed = [(erd, d) for d in overviews]
+    placed += [(erd / "tables", d) for d in neighbourhoods.values()]
+    files: list[Path] = []
+    dot_files: list[Path] = []
+    for folder, diagram in placed:
+        files.append(_write(folder / f"{diagram.slug}.mmd", mermaid(catalog, diagram)))
+        dot_files.append(_write(folder / f"{diagram.slug}.dot", dot(catalog, diagram)))
+    files += dot_files
+    binary = dot_binary()
+    if binary is not None:
+        files += render(dot_files, binary)
+
+    def picture(diagram: Diagram) -> str:
+        folder = erd / "tables" if diagram.kind == "table" else erd
+        if binary is not None:
+            return inline_svg((folder / f"{diagram.slug}.svg").read_text(encoding="utf-8"))
+        return mermaid_source((folder / f"{diagram.slug}.mmd").read_text(encoding="utf-8"))
+
+    listed = [_diagram_files(d, rendered=binary is not None) for d in overviews]
+    files.append(_write(out / "data_dictionary.md", data_dictionary(catalog, title)))
+    files.append(
+        _write(
+            out / "index.md",
+            index_page(
+                catalog,
+                title,
+                listed,
+                site="site/index.html",
+                dbml="schema.dbml",
+                dictionary="data_dictionary.md",
+            ),
+        )
+    )
+    files.append(_write(out / "schema.dbml", dbml(catalog, title)))
+    site = Site(catalog, title, overviews, neighbourhoods, picture)
+    files += write_site(site, out / "site", _write)
+    return sorted(files)
+
+
+def _diagram_files(diagram: Diagram, *, rendered: bool) -> DiagramFiles:
+    stem = f"erd/{diagram.slug}"
+    return DiagramFiles(
+        title=diagram.title,
+        tables=len(diagram.tables),
+        mermaid=f"{stem}.mmd",
+        dot=f"{stem}.dot",
+        svg=f"{stem}.svg" if rendered else None,
+        png=f"{stem}.png" if rendered else None,
+    )
