@@ -62,7 +62,7 @@ def test_cycle_is_reported_with_its_steps() -> None:
     steps = [_step("a", 1, "b"), _step("b", 1, "c"), _step("c", 1, "a"), _step("d", 0, "a")]
     with pytest.raises(CycleError) as caught:
         order_steps(steps)
-    assert _names(list(caught.value.cycle)) == ["a", "b", "c"]
+    assert [_names(list(c)) for c in caught.value.cycles] == [["a", "b", "c"]]
     assert "a -> b -> c -> a" in str(caught.value)
 
 
@@ -138,6 +138,20 @@ def test_default_in_a_cycle_is_set_later() -> None:
         "ALTER TABLE ONLY public.node ALTER COLUMN id SET DEFAULT (first_node()).id + 1;",
     )
     assert "ALTER TABLE public.node ADD CONSTRAINT c CHECK (id <> (first_node()).id);" in ddl
+
+
+def test_independent_cycles_are_all_broken() -> None:
+    tables = tuple(
+        _table(f"n{i}", Column(name="id", type="integer", default=f"(first_{i}()).id"))
+        for i in range(3)
+    )
+    functions = tuple(
+        Function(name=f"first_{i}", returns=f"n{i}", language="sql", body="SELECT 1")
+        for i in range(3)
+    )
+    ddl = to_ddl(Schema(tables=tables, functions=functions))
+    for i in range(3):
+        assert f"ALTER TABLE ONLY public.n{i} ALTER COLUMN id SET DEFAULT (first_{i}()).id;" in ddl
 
 
 def test_domain_check_in_a_cycle_is_added_later() -> None:

@@ -29,11 +29,12 @@ def _ordered(schema: Schema) -> list[Step]:
         steps = build_steps(schema, frozenset(split))
         try:
             return order_steps(steps)
-        except CycleError as cycle:
-            parts = _breakable(cycle.cycle)
-            if not parts:
-                raise
-            split |= parts
+        except CycleError as error:
+            for cycle in error.cycles:
+                parts = _breakable(cycle)
+                if not parts:
+                    raise CycleError([cycle]) from None
+                split |= parts
 
 
 def _breakable(cycle: tuple[Step, ...]) -> set[Part]:

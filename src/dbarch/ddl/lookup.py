@@ -8,6 +8,7 @@ names of built-in objects resolve to nothing.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -17,6 +18,8 @@ from dbarch.errors import DbarchError
 from dbarch.model.objects import DEFAULT_SCHEMA, Aggregate, Function, Schema, Table
 
 Key = tuple[str, ...]
+
+_WORD = re.compile(r'"((?:[^"]|"")+)"|([^\W\d][\w$]*)')
 
 
 def relation_key(schema: str, name: str) -> Key:
@@ -54,12 +57,24 @@ class Catalog:
             self._functions[(function.schema_, function.name)].append(function_key(function))
         for aggregate in schema.aggregates:
             self._functions[(aggregate.schema_, aggregate.name)].append(aggregate_key(aggregate))
+        self._words = {
+            name.lower() for _, name in (*self._relations, *self._types, *self._functions)
+        }
         self._partitions: dict[tuple[str, str], list[Table]] = defaultdict(list)
         for table in schema.tables:
             self._check_ancestry(table)
             if table.partition_of is not None:
                 parent = self.parents(table)[0]
                 self._partitions[(parent.schema_, parent.name)].append(table)
+
+    def may_mention(self, sql: str) -> bool:
+        """False when ``sql`` cannot name any object of the Schema: none of its words
+        (inside string literals too, for ``'name'::regclass``) is an object's name."""
+        for quoted, bare in _WORD.findall(sql):
+            word = quoted.replace('""', '"') if quoted else bare
+            if word.lower() in self._words:
+                return True
+        return False
 
     def resolve(self, refs: Refs) -> frozenset[Key]:
         """Keys of the Schema objects ``refs`` names."""

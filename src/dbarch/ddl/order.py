@@ -43,12 +43,13 @@ class Step:
 
 
 class CycleError(DbarchError):
-    """Steps that require each other in a circle; ``cycle[i]`` requires ``cycle[i + 1]``
-    and the last requires the first."""
+    """Steps that require each other in circles; in each cycle ``cycle[i]`` requires
+    ``cycle[i + 1]`` and the last requires the first. The cycles share no step."""
 
-    def __init__(self, cycle: Sequence[Step]) -> None:
-        self.cycle = tuple(cycle)
-        names = " -> ".join(".".join(s.key[1:]) or s.key[0] for s in (*cycle, cycle[0]))
+    def __init__(self, cycles: Sequence[Sequence[Step]]) -> None:
+        self.cycles = tuple(tuple(cycle) for cycle in cycles)
+        first = self.cycles[0]
+        names = " -> ".join(".".join(s.key[1:]) or s.key[0] for s in (*first, first[0]))
         super().__init__(f"circular dependency between schema objects: {names}")
 
 
@@ -77,18 +78,23 @@ def order_steps(steps: Sequence[Step]) -> list[Step]:
             if not waiting[dependent]:
                 heapq.heappush(ready, (by_key[dependent].priority, dependent))
     if len(ordered) < len(steps):
-        raise CycleError(_find_cycle(by_key, waiting))
+        raise CycleError(_find_cycles(by_key, waiting))
     return ordered
 
 
-def _find_cycle(by_key: Mapping[Key, Step], waiting: Mapping[Key, set[Key]]) -> list[Step]:
-    """A cycle among the steps still waiting, found from the first of them."""
+def _find_cycles(by_key: Mapping[Key, Step], waiting: Mapping[Key, set[Key]]) -> list[list[Step]]:
+    """Disjoint cycles among the steps still waiting: from each waiting step (first
+    priority first) follow its first unmet requirement until a step repeats."""
     blocked = sorted((by_key[k].priority, k) for k, needs in waiting.items() if needs)
-    path: list[Key] = []
-    seen: dict[Key, int] = {}
-    key = blocked[0][1]
-    while key not in seen:
-        seen[key] = len(path)
-        path.append(key)
-        key = min((by_key[k].priority, k) for k in waiting[key])[1]
-    return [by_key[k] for k in path[seen[key] :]]
+    cycles: list[list[Step]] = []
+    covered: set[Key] = set()
+    for _, start in blocked:
+        path: dict[Key, int] = {}
+        key = start
+        while key not in path and key not in covered:
+            path[key] = len(path)
+            key = min((by_key[k].priority, k) for k in waiting[key])[1]
+        if key in path:
+            cycles.append([by_key[k] for k in list(path)[path[key] :]])
+        covered |= path.keys()
+    return cycles

@@ -10,7 +10,7 @@ which is how dependency cycles are broken.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
 
 from dbarch.ddl import render
@@ -127,10 +127,17 @@ class _Builder:
     def resolve(self, refs: Refs) -> frozenset[Key]:
         return self.catalog.resolve(refs)
 
+    def mentioned(self, finder: Callable[[str, str], Refs], sql: str, what: str) -> frozenset[Key]:
+        """Keys of the objects ``finder`` finds in ``sql``; a fragment that cannot name
+        any object of the Schema is not parsed at all (PostgreSQL checks its syntax)."""
+        if not self.catalog.may_mention(sql):
+            return frozenset()
+        return self.resolve(finder(sql, what))
+
     def expression(self, expr: str | None, what: str) -> frozenset[Key]:
         if expr is None:
             return frozenset()
-        return self.resolve(expression_refs(expr, what))
+        return self.mentioned(expression_refs, expr, what)
 
     def privileges(self, key: Key, ref: ObjectRef, obj: Privileged, what: str) -> None:
         priority = (Phase.PRIVILEGES, 0, key[1] if len(key) > 1 else "", str(key), "")
@@ -234,7 +241,7 @@ class _Builder:
         statements = [render.create_composite(composite), *owner_and_comment(ref, composite)]
         requires: set[Key] = set()
         for attribute in composite.attributes:
-            requires |= self.resolve(type_refs(attribute.type, what))
+            requires |= self.mentioned(type_refs, attribute.type, what)
             if attribute.comment is not None:
                 column = f"{target}.{quote_ident(attribute.name)}"
                 statements.append(comment_on("COLUMN", column, attribute.comment))
@@ -285,7 +292,7 @@ class _Builder:
                 soft[part] = refs
         statements = [render.create_domain(domain, with_default, inline), *comments]
         statements += owner_and_comment(ref, domain)
-        requires = self.resolve(type_refs(domain.type, what)) - {key}
+        requires = self.mentioned(type_refs, domain.type, what) - {key}
         self.definition(
             "domain", key, domain, domain.schema_, domain.name, statements, requires, soft
         )
@@ -372,7 +379,7 @@ class _Builder:
         is_partition = table.partition_of is not None
         requires: set[Key] = {relation_key(p.schema_, p.name) for p in parents}
         if table.partition_by is not None:
-            requires |= self.resolve(partition_key_refs(table.partition_by.key, what))
+            requires |= self.mentioned(partition_key_refs, table.partition_by.key, what)
         soft: dict[str, frozenset[Key]] = {}
         later: list[tuple[str, list[str], frozenset[Key]]] = []  # split out: part, SQL, needs
 
@@ -380,7 +387,7 @@ class _Builder:
         not_null = not_null_columns(table)
         own: list[Column] = []
         for column in columns:
-            requires |= self.resolve(type_refs(column.type, what))
+            requires |= self.mentioned(type_refs, column.type, what)
             requires |= self.expression(column.generated, what)
             update: dict[str, object] = {
                 "nullable": column.nullable and column.name not in not_null
@@ -633,7 +640,7 @@ class _Builder:
     def relation_requires(self, query: str, what: str) -> frozenset[Key]:
         """What a view query needs: the objects it names and the keys of the tables it
         reads (a GROUP BY may rely on a primary key)."""
-        keys = set(self.resolve(query_refs(query, what)))
+        keys = set(self.mentioned(query_refs, query, what))
         for key in list(keys):
             table = self.catalog.tables.get((key[1], key[2])) if key[0] == "relation" else None
             if table is not None:

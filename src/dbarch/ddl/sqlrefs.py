@@ -6,11 +6,12 @@ name unqualified; resolving them against a Schema is :mod:`dbarch.ddl.lookup`'s 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from pglast import ast, parse_sql
-from pglast.parser import ParseError, scan
-from pglast.visitors import Ancestor, Visitor
+from pglast.parser import ParseError, parse_sql_json, scan
 
 from dbarch.errors import DbarchError
 
@@ -43,14 +44,20 @@ def _qualname(parts: list[str]) -> QualName | None:
     return None  # catalog-qualified or a column reference: nothing of ours
 
 
-class _Collector(Visitor):  # type: ignore[misc]
+def _strings(nodes: list[dict[str, Any]]) -> list[str]:
+    return [n["String"]["sval"] for n in nodes if "String" in n]
+
+
+class _Collector:
+    """Walks the JSON form of pglast's parse tree (far faster than its Python objects).
+
+    Nodes in lists and expression slots come wrapped (``{"FuncCall": {...}}``); a
+    ``TypeName`` or ``RangeVar`` in a typed slot comes bare, recognised by its fields.
+    """
+
     def __init__(self) -> None:
-        super().__init__()
-        self.found: dict[str, set[QualName]] = {
-            "relations": set(),
-            "functions": set(),
-            "types": set(),
-        }
+        self.found: dict[str, set[QualName]] = {"relations": set(), "functions": set()}
+        self.found["types"] = set()
         self.ctes: set[str] = set()
 
     def _add(self, kind: str, parts: list[str]) -> None:
@@ -58,28 +65,39 @@ class _Collector(Visitor):  # type: ignore[misc]
         if name is not None:
             self.found[kind].add(name)
 
-    def visit_RangeVar(self, ancestors: Ancestor, node: ast.RangeVar) -> None:
-        self._add("relations", [p for p in (node.schemaname, node.relname) if p])
+    def walk(self, node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                self.walk(item)
+        elif isinstance(node, dict):
+            self._visit(node)
+            for value in node.values():
+                if isinstance(value, (dict, list)):
+                    self.walk(value)
 
-    def visit_CommonTableExpr(self, ancestors: Ancestor, node: ast.CommonTableExpr) -> None:
-        self.ctes.add(node.ctename)
+    def _visit(self, node: dict[str, Any]) -> None:
+        if "relname" in node:
+            self._add("relations", [p for p in (node.get("schemaname"), node["relname"]) if p])
+        elif "names" in node and "typemod" in node:  # a TypeName
+            parts = _strings(node["names"])
+            if node.get("pct_type"):  # table.column%TYPE names the table
+                self._add("relations", parts[:-1])
+            else:
+                self._add("types", parts)
+        elif "ctename" in node:
+            self.ctes.add(node["ctename"])
+        elif "FuncCall" in node:
+            self._add("functions", _strings(node["FuncCall"]["funcname"]))
+        elif "TypeCast" in node:
+            self._name_cast(node["TypeCast"])
 
-    def visit_FuncCall(self, ancestors: Ancestor, node: ast.FuncCall) -> None:
-        self._add("functions", [n.sval for n in node.funcname])
-
-    def visit_TypeName(self, ancestors: Ancestor, node: ast.TypeName) -> None:
-        parts = [n.sval for n in node.names]
-        if node.pct_type:  # table.column%TYPE names the table
-            self._add("relations", parts[:-1])
-        else:
-            self._add("types", parts)
-
-    def visit_TypeCast(self, ancestors: Ancestor, node: ast.TypeCast) -> None:
-        names = [n.sval for n in node.typeName.names]
+    def _name_cast(self, cast: dict[str, Any]) -> None:
+        """``'public.t'::regclass`` names the relation ``public.t``."""
+        names = _strings(cast["typeName"]["names"])
         kind = _NAME_CASTS.get(names[-1]) if names[0] in (names[-1], "pg_catalog") else None
-        value = node.arg.val if isinstance(node.arg, ast.A_Const) else None
-        if kind is not None and isinstance(value, ast.String):
-            self._add(kind, split_dotted(value.sval))
+        value = cast.get("arg", {}).get("A_Const", {}).get("sval", {}).get("sval")
+        if kind is not None and value is not None:
+            self._add(kind, split_dotted(value))
 
     def refs(self) -> Refs:
         relations = {r for r in self.found["relations"] if not (r[0] is None and r[1] in self.ctes)}
@@ -90,30 +108,45 @@ class _Collector(Visitor):  # type: ignore[misc]
         )
 
 
-def split_dotted(text: str) -> list[str]:
-    """``public.t`` / ``"My T"`` (as inside a ``::regclass`` literal) split and unquoted;
-    text that is not a SQL name comes back whole."""
-    try:
-        stmt = parse_sql(f"SELECT NULL::{text}")[0].stmt
-    except ParseError:
-        return [text]
-    type_name = stmt.targetList[0].val.typeName
-    return [n.sval for n in type_name.names]
+@lru_cache(maxsize=8192)
+def _tree(sql: str) -> list[dict[str, Any]]:
+    """The statements of ``sql`` as pglast's JSON parse tree (raises ParseError)."""
+    return [s["stmt"] for s in json.loads(parse_sql_json(sql)).get("stmts", [])]
 
 
-def parse(sql: str, what: str) -> tuple[ast.RawStmt, ...]:
+def parse(sql: str, what: str) -> list[dict[str, Any]]:
     """``sql`` parsed by PostgreSQL's parser; a syntax error names ``what`` it came from."""
     try:
-        return tuple(parse_sql(sql))
+        return _tree(sql)
     except ParseError as exc:
         raise DbarchError(f"{what}: PostgreSQL cannot parse {sql!r}: {exc}") from None
 
 
-def _collect(sql: str, what: str) -> Refs:
+def split_dotted(text: str) -> list[str]:
+    """``public.t`` / ``"My T"`` (as inside a ``::regclass`` literal) split and unquoted;
+    text that is not a SQL name comes back whole."""
+    try:
+        stmt = _tree(f"SELECT NULL::{text}")[0]
+    except ParseError:
+        return [text]
+    return _strings(
+        stmt["SelectStmt"]["targetList"][0]["ResTarget"]["val"]["TypeCast"]["typeName"]["names"]
+    )
+
+
+@lru_cache(maxsize=8192)
+def _cached_refs(sql: str, part: str | None) -> Refs:
     collector = _Collector()
-    for stmt in parse(sql, what):
-        collector(stmt)
+    tree = _tree(sql)
+    collector.walk(tree if part is None else tree[0]["CreateStmt"].get(part))
     return collector.refs()
+
+
+def _collect(sql: str, what: str, part: str | None = None) -> Refs:
+    try:
+        return _cached_refs(sql, part)
+    except ParseError as exc:
+        raise DbarchError(f"{what}: PostgreSQL cannot parse {sql!r}: {exc}") from None
 
 
 def expression_refs(expr: str, what: str) -> Refs:
@@ -133,10 +166,7 @@ def type_refs(type_text: str, what: str) -> Refs:
 
 def partition_key_refs(key: str, what: str) -> Refs:
     """References of a ``PARTITION BY`` key list."""
-    stmt = parse(f"CREATE TABLE x () PARTITION BY LIST ({key}\n)", what)[0].stmt
-    collector = _Collector()
-    collector(stmt.partspec)
-    return collector.refs()
+    return _collect(f"CREATE TABLE x () PARTITION BY LIST ({key}\n)", what, "partspec")
 
 
 def routine_refs(
@@ -154,9 +184,9 @@ def routine_refs(
 
 def name_ref(text: str, what: str) -> QualName:
     """A possibly qualified object name written as SQL (``public.f``, ``"My F"``)."""
-    stmt = parse(f"SELECT {text}()", what)[0].stmt
-    call = stmt.targetList[0].val
-    name = _qualname([n.sval for n in call.funcname]) if isinstance(call, ast.FuncCall) else None
+    stmts = parse(f"SELECT {text}()", what)
+    call = stmts[0]["SelectStmt"]["targetList"][0]["ResTarget"]["val"] if stmts else {}
+    name = _qualname(_strings(call["FuncCall"]["funcname"])) if "FuncCall" in call else None
     if name is None:
         raise DbarchError(f"{what}: {text!r} is not a function name")
     return name
@@ -188,8 +218,10 @@ def identity_arguments(arguments: str) -> str:
 def ends_in_comment(sql: str) -> bool:
     """True when ``sql`` may end inside a ``--`` comment, so that text appended on the
     same line would be commented out."""
+    if "--" not in sql:
+        return False
     try:
         tokens = scan(sql)
     except ParseError:
-        return "--" in sql
+        return True
     return bool(tokens) and tokens[-1].name == "SQL_COMMENT"
