@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+[a-z]*")
 
 IRREGULAR = {
     "person": "people",
@@ -40,6 +40,12 @@ IRREGULAR = {
     "bonus": "bonuses",
     "canvas": "canvases",
     "gas": "gases",
+    "analysis": "analyses",
+    "basis": "bases",
+    "crisis": "crises",
+    "thesis": "theses",
+    "axis": "axes",
+    "diagnosis": "diagnoses",
 }
 SINGULAR_OF = {plural: singular for singular, plural in IRREGULAR.items()}
 SINGULAR_OF.update({"indices": "index", "vertexes": "vertex", "matrixes": "matrix"})
@@ -52,7 +58,7 @@ INVARIANT = frozenset(
         *("firmware", "music", "money", "evidence", "furniture", "luggage", "traffic"),
         *("weather", "research", "knowledge", "advice", "progress", "history", "analytics"),
         *("statistics", "logistics", "physics", "mathematics", "economics", "settings"),
-        *("audit", "data", "media", "personnel"),
+        *("audit", "personnel"),
     }
 )
 

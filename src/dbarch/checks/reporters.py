@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
 from rich.console import Console
 from rich.text import Text
@@ -66,8 +67,10 @@ def to_json(findings: Sequence[Finding]) -> str:
 
 
 def _uri(file: str) -> str:
+    """A file name as a URI reference: ``file://`` when absolute, else relative and
+    percent-encoded."""
     path = Path(file)
-    return path.as_uri() if path.is_absolute() else path.as_posix()
+    return path.as_uri() if path.is_absolute() else quote(path.as_posix())
 
 
 def _sarif_rule(r: Rule) -> dict[str, object]:

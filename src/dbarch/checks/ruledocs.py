@@ -138,7 +138,8 @@ def rules_markdown(rules: Sequence[Rule] | None = None) -> str:
     rules = list(all_rules() if rules is None else rules)
     lines = [_INTRO, "## Rules", "", "| Code | Name | Severity | Summary |", "|---|---|---|---|"]
     for r in rules:
-        lines.append(f"| [{r.code}](#{_anchor(r)}) | {r.name} | {r.severity.value} | {r.summary} |")
+        summary = r.summary + (" *(live database)*" if r.statistics else "")
+        lines.append(f"| [{r.code}](#{_anchor(r)}) | {r.name} | {r.severity.value} | {summary} |")
     lines.append("")
     for family in FAMILIES:
         members = [r for r in rules if r.family == family]

@@ -71,7 +71,7 @@ SECRET_WORDS = (
 )
 SAFE_WORDS = (
     *("hash", "hashed", "digest", "encrypted", "enc", "cipher", "ciphertext", "salt"),
-    *("type", "kind", "last4", "hint", "id", "count", "expires", "expiry", "length"),
+    *("type", "kind", "last", "hint", "id", "count", "expires", "expiry", "length"),
     *("policy", "format", "status", "masked", "fingerprint", "reset"),
 )
 
