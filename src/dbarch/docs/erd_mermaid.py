@@ -31,11 +31,9 @@ def entity_names(keys: list[TableKey]) -> dict[TableKey, str]:
     taken: set[str] = set()
     for key in sorted(keys):
         schema, table = key
-        word = (
-            ascii_word(table)
-            if schema == DEFAULT_SCHEMA
-            else f"{ascii_word(schema)}__{ascii_word(table)}"
-        )
+        word = _entity_word(table)
+        if schema != DEFAULT_SCHEMA:
+            word = f"{_entity_word(schema)}__{word}"
         if not word or _KEYWORD_START.match(word):
             word = "t_" + word
         candidate, number = word, 1
@@ -45,6 +43,10 @@ def entity_names(keys: list[TableKey]) -> dict[TableKey, str]:
         taken.add(candidate.lower())
         names[key] = candidate
     return names
+
+
+def _entity_word(name: str) -> str:
+    return re.sub(r"_{2,}", "_", ascii_word(name)).strip("_")
 
 
 def attribute_word(name: str) -> str:
