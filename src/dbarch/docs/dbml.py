@@ -191,8 +191,8 @@ def _indexes(table: Table) -> tuple[list[str], list[str]]:
             if isinstance(element, str):
                 keys.append(ident(element))
                 continue
-            text = element_text(element)
-            plain = element.column is not None and text == element.column
+            plain = element_text(element) == element.column
+            text = element.expression if element.expression is not None else element_text(element)
             key = ident(element.column) if plain and element.column else expression(text)
             if key is None:
                 left_out.append(f"index {index.name or ''}: {index_columns(index)}")
