@@ -14,7 +14,15 @@ from dataclasses import dataclass
 
 from dbarch.ddl.lookup import Catalog, Key
 from dbarch.ddl.render import as_element
-from dbarch.model.objects import CheckConstraint, Column, Table
+from dbarch.model.objects import (
+    CheckConstraint,
+    Column,
+    ExclusionConstraint,
+    Index,
+    PrimaryKey,
+    Table,
+    UniqueConstraint,
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ class IndexItem:
     schema: str
     name: str | None
     signature: Hashable
+    obj: PrimaryKey | UniqueConstraint | ExclusionConstraint | Index
 
 
 def item_key(table: Table, kind: str, name: str | None, position: int) -> Key:
@@ -40,18 +49,23 @@ def index_items(table: Table) -> list[IndexItem]:
     """The index-backed objects of ``table``."""
     items = []
 
-    def add(kind: str, name: str | None, position: int, signature: Hashable) -> None:
-        key = item_key(table, kind, name, position)
-        items.append(IndexItem(key, table.schema_, name, (kind, signature)))
+    def add(
+        kind: str,
+        obj: PrimaryKey | UniqueConstraint | ExclusionConstraint | Index,
+        position: int,
+        signature: Hashable,
+    ) -> None:
+        key = item_key(table, kind, obj.name, position)
+        items.append(IndexItem(key, table.schema_, obj.name, (kind, signature), obj))
 
     if table.primary_key is not None:
         key = table.primary_key
-        add("primary_key", key.name, 0, (key.columns, key.include))
+        add("primary_key", key, 0, (key.columns, key.include))
     for i, unique in enumerate(table.unique):
-        add("unique", unique.name, i, (unique.columns, unique.include, unique.nulls_not_distinct))
+        add("unique", unique, i, (unique.columns, unique.include, unique.nulls_not_distinct))
     for i, exclusion in enumerate(table.exclusions):
         signature = (exclusion.using, exclusion.elements, exclusion.include, exclusion.where)
-        add("exclusion", exclusion.name, i, signature)
+        add("exclusion", exclusion, i, signature)
     for i, index in enumerate(table.indexes):
         elements = tuple(as_element(k) for k in index.columns)
         signature = (
@@ -62,7 +76,7 @@ def index_items(table: Table) -> list[IndexItem]:
             index.nulls_not_distinct,
             index.where,
         )
-        add("index", index.name, i, signature)
+        add("index", index, i, signature)
     return items
 
 

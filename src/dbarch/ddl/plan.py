@@ -42,15 +42,18 @@ from dbarch.model.objects import (
     CompositeType,
     Domain,
     EnumType,
+    ExclusionConstraint,
     Function,
     Index,
     MaterializedView,
+    PrimaryKey,
     Privileged,
     Role,
     Schema,
     SchemaDef,
     Table,
     Trigger,
+    UniqueConstraint,
     View,
 )
 from dbarch.model.objects import (
@@ -101,6 +104,25 @@ def _part_check(name: str | None, position: int) -> str:
     return f"check:{name if name is not None else f'#{position}'}"
 
 
+class _Parts:
+    """The breakable parts of one step: kept in it (``soft``) or split out (``later``)."""
+
+    def __init__(self, key: Key) -> None:
+        self.key = key
+        self.soft: dict[str, frozenset[Key]] = {}
+        self.later: list[tuple[str, list[str], frozenset[Key]]] = []
+
+    def keep(
+        self, split: frozenset[Part], part: str, statements: list[str], refs: frozenset[Key]
+    ) -> bool:
+        """Record ``part``; False when it is split out, to run ``statements`` later."""
+        if (self.key, part) in split:
+            self.later.append((part, statements, refs))
+            return False
+        self.soft[part] = refs
+        return True
+
+
 class _Builder:
     def __init__(self, schema: Schema, split: frozenset[Part]) -> None:
         self.schema = schema
@@ -138,6 +160,15 @@ class _Builder:
         if expr is None:
             return frozenset()
         return self.mentioned(expression_refs, expr, what)
+
+    def split_steps(self, parts: _Parts, schema: str, name: str) -> set[Key]:
+        """A step for every part split out of ``parts.key``'s step; their keys."""
+        keys = set()
+        for part, statements, refs in parts.later:
+            key = ("split", *parts.key, part)
+            self.add(key, (Phase.SPLIT, 0, schema, name, part), statements, {parts.key, *refs})
+            keys.add(key)
+        return keys
 
     def privileges(self, key: Key, ref: ObjectRef, obj: Privileged, what: str) -> None:
         priority = (Phase.PRIVILEGES, 0, key[1] if len(key) > 1 else "", str(key), "")
@@ -256,49 +287,38 @@ class _Builder:
         key = type_key(domain.schema_, domain.name)
         target = qualified(domain.schema_, domain.name)
         ref = ObjectRef("DOMAIN", target, "DOMAIN", target)
-        soft: dict[str, frozenset[Key]] = {}
-        later: list[tuple[str, list[str], frozenset[Key]]] = []
-        with_default = True
-        if domain.default is not None:
-            refs = self.expression(domain.default, what)
-            if (key, "default") in self.split:
-                with_default = False
-                statement = render.domain_set_default(domain, domain.default)
-                later.append(("default", [statement], refs))
-            else:
-                soft["default"] = refs
+        parts = _Parts(key)
+        with_default = domain.default is None or parts.keep(
+            self.split,
+            "default",
+            [render.domain_set_default(domain, domain.default)],
+            self.expression(domain.default, what),
+        )
         inline = []
         comments = []
         for i, check in enumerate(domain.checks):
             part = _part_check(check.name, i)
             refs = self.expression(check.check, what)
-            check_comments = []
+            comment = []
             if check.comment is not None:
                 if check.name is None:
                     raise DbarchError(f"{what}: an unnamed check cannot have a comment")
                 on = f"{quote_ident(check.name)} ON DOMAIN {target}"
-                check_comments.append(comment_on("CONSTRAINT", on, check.comment))
+                comment.append(comment_on("CONSTRAINT", on, check.comment))
+            statements = [render.domain_add_check(domain, check), *comment]
             if check.not_valid:
-                statements = [render.domain_add_check(domain, check), *check_comments]
                 priority = (Phase.CONSTRAINTS, 0, domain.schema_, domain.name, part)
                 self.add((*key, part), priority, statements, {key, *refs})
-            elif (key, part) in self.split:
-                later.append(
-                    (part, [render.domain_add_check(domain, check), *check_comments], refs)
-                )
-            else:
+            elif parts.keep(self.split, part, statements, refs):
                 inline.append(check)
-                comments.extend(check_comments)
-                soft[part] = refs
+                comments += comment
         statements = [render.create_domain(domain, with_default, inline), *comments]
         statements += owner_and_comment(ref, domain)
         requires = self.mentioned(type_refs, domain.type, what) - {key}
         self.definition(
-            "domain", key, domain, domain.schema_, domain.name, statements, requires, soft
+            "domain", key, domain, domain.schema_, domain.name, statements, requires, parts.soft
         )
-        for part, split_statements, refs in later:
-            priority = (Phase.SPLIT, 0, domain.schema_, domain.name, part)
-            self.add(("split", *key, part), priority, split_statements, {key, *refs})
+        self.split_steps(parts, domain.schema_, domain.name)
         self.privileges(key, ref, domain, what)
 
     # ------------------------------------------------------------------ routines
@@ -377,59 +397,13 @@ class _Builder:
         ref = ObjectRef("TABLE", target, "TABLE", target)
         parents = self.catalog.parents(table)
         is_partition = table.partition_of is not None
+        parts = _Parts(key)
         requires: set[Key] = {relation_key(p.schema_, p.name) for p in parents}
         if table.partition_by is not None:
             requires |= self.mentioned(partition_key_refs, table.partition_by.key, what)
-        soft: dict[str, frozenset[Key]] = {}
-        later: list[tuple[str, list[str], frozenset[Key]]] = []  # split out: part, SQL, needs
-
         columns = table_columns(table, self.catalog)
-        not_null = not_null_columns(table)
-        own: list[Column] = []
-        for column in columns:
-            requires |= self.mentioned(type_refs, column.type, what)
-            requires |= self.expression(column.generated, what)
-            update: dict[str, object] = {
-                "nullable": column.nullable and column.name not in not_null
-            }
-            if column.default is not None:
-                part = _part_default(column.name)
-                refs = self.expression(column.default, what)
-                if (key, part) in self.split:
-                    statement = render.set_default(table, column.name, column.default)
-                    later.append((part, [statement], refs))
-                    update["default"] = None
-                else:
-                    soft[part] = refs
-            own.append(column.model_copy(update=update))
-
-        checks = list(table.checks)
-        if is_partition:  # ATTACH PARTITION wants the parent's checks already there
-            names = {c.name for c in checks}
-            parent_checks = inheritable_checks(parents[0], self.catalog)
-            checks += [c for c in parent_checks if c.name not in names and not c.not_valid]
-        inline: list[CheckConstraint] = []
-        comments: list[str] = []
-        for i, check in enumerate(checks):
-            part = _part_check(check.name, i)
-            refs = self.expression(check.check, what)
-            comment = []
-            if i < len(table.checks):
-                comment = self.constraint_comment(table, check.name, check.comment, what)
-            if check.not_valid:
-                self.add(
-                    (*key, part),
-                    (Phase.CONSTRAINTS, 1, table.schema_, table.name, part),
-                    [render.add_check(table, check), *comment],
-                    {key, *refs, *self.attachments(table)},
-                )
-                continue
-            if (key, part) in self.split:
-                later.append((part, [render.add_check(table, check), *comment], refs))
-            else:
-                inline.append(check)
-                soft[part] = refs
-                comments += comment
+        own = [self.column(table, column, parts, requires, what) for column in columns]
+        inline, comments = self.checks(table, parents, parts, what)
 
         inherits = [] if is_partition else [qualified(p.schema_, p.name) for p in parents]
         statements = [render.create_table(table, own, inline, inherits), *comments]
@@ -441,13 +415,10 @@ class _Builder:
         requires.discard(key)
         requires |= {("schema", table.schema_), *self.owner_roles(table)}
         priority = (Phase.DEFINITIONS, _RANK["table"], table.schema_, table.name, "")
-        self.add(key, priority, statements, requires, soft)
-        for part, split_statements, refs in later:
-            priority = (Phase.SPLIT, 0, table.schema_, table.name, part)
-            self.add(("split", *key, part), priority, split_statements, {key, *refs})
+        self.add(key, priority, statements, requires, parts.soft)
+        splits = self.split_steps(parts, table.schema_, table.name)
         if is_partition:
             parent = parents[0]
-            splits = {("split", *key, part) for part, _, _ in later}
             self.add(
                 ("attach", table.schema_, table.name),
                 (Phase.ATTACH, 0, table.schema_, table.name, ""),
@@ -460,6 +431,51 @@ class _Builder:
         self.triggers(table.schema_, table.name, table.triggers, key, ancestors)
         self.policies(table, what)
         self.privileges(key, ref, table, what)
+
+    def column(
+        self, table: Table, column: Column, parts: _Parts, requires: set[Key], what: str
+    ) -> Column:
+        """``column`` as CREATE TABLE writes it: NOT NULL when in the primary key, without
+        its default when that is split out. Its requirements go to ``requires``/``parts``."""
+        requires |= self.mentioned(type_refs, column.type, what)
+        requires |= self.expression(column.generated, what)
+        nullable = column.nullable and column.name not in not_null_columns(table)
+        update: dict[str, object] = {"nullable": nullable}
+        if column.default is not None:
+            statement = render.set_default(table, column.name, column.default)
+            refs = self.expression(column.default, what)
+            if not parts.keep(self.split, _part_default(column.name), [statement], refs):
+                update["default"] = None
+        return column.model_copy(update=update)
+
+    def checks(
+        self, table: Table, parents: Sequence[Table], parts: _Parts, what: str
+    ) -> tuple[list[CheckConstraint], list[str]]:
+        """The checks CREATE TABLE writes inline and their comments; NOT VALID checks get
+        steps of their own, split ones go to ``parts``. A partition repeats its parent's
+        checks, which ATTACH PARTITION wants to find."""
+        key = parts.key
+        checks = list(table.checks)
+        if table.partition_of is not None:
+            names = {c.name for c in checks}
+            inherited = inheritable_checks(parents[0], self.catalog)
+            checks += [c for c in inherited if c.name not in names and not c.not_valid]
+        inline: list[CheckConstraint] = []
+        comments: list[str] = []
+        for i, check in enumerate(checks):
+            part = _part_check(check.name, i)
+            refs = self.expression(check.check, what)
+            comment = []
+            if i < len(table.checks):
+                comment = self.constraint_comment(table, check.name, check.comment, what)
+            statements = [render.add_check(table, check), *comment]
+            if check.not_valid:
+                priority = (Phase.CONSTRAINTS, 1, table.schema_, table.name, part)
+                self.add((*key, part), priority, statements, {key, *refs, *self.attachments(table)})
+            elif parts.keep(self.split, part, statements, refs):
+                inline.append(check)
+                comments += comment
+        return inline, comments
 
     def attachments(self, table: Table) -> set[Key]:
         """Keys of the steps that attach ``table``'s partitions."""
@@ -484,29 +500,25 @@ class _Builder:
             only = not partitioned or item.key in self.indexes.attach
             requires = {key, *attachments}
             requires |= {m.key for m in self.indexes.adopt.get(item.key, [])}
-            if kind == "primary_key":
-                assert table.primary_key is not None
-                obj = table.primary_key
+            obj = item.obj
+            if isinstance(obj, PrimaryKey):
                 statement = render.add_primary_key(table, obj, only)
-                comment = self.constraint_comment(table, obj.name, obj.comment, what)
-            elif kind == "unique":
-                unique = next(u for i, u in enumerate(table.unique) if _at(item, u.name, i))
-                statement = render.add_unique(table, unique, only)
-                comment = self.constraint_comment(table, unique.name, unique.comment, what)
-            elif kind == "exclusion":
-                exclusion = next(x for i, x in enumerate(table.exclusions) if _at(item, x.name, i))
-                statement = render.add_exclusion(table, exclusion, only)
-                comment = self.constraint_comment(table, exclusion.name, exclusion.comment, what)
-                requires |= self.expression(exclusion.where, what)
-                for element in exclusion.elements:
+            elif isinstance(obj, UniqueConstraint):
+                statement = render.add_unique(table, obj, only)
+            elif isinstance(obj, ExclusionConstraint):
+                statement = render.add_exclusion(table, obj, only)
+                requires |= self.expression(obj.where, what)
+                for element in obj.elements:
                     requires |= self.expression(element.expression, what)
             else:
-                index = next(x for i, x in enumerate(table.indexes) if _at(item, x.name, i))
                 statement = render.create_index(
-                    table.schema_, table.name, index, partitioned and only
+                    table.schema_, table.name, obj, partitioned and only
                 )
-                comment = self.index_comment(table.schema_, index.name, index.comment, what)
-                requires |= self.index_requires(index, what)
+                requires |= self.index_requires(obj, what)
+            if isinstance(obj, Index):
+                comment = self.index_comment(table.schema_, obj.name, obj.comment, what)
+            else:
+                comment = self.constraint_comment(table, obj.name, obj.comment, what)
             phase = Phase.INDEXES if kind == "index" else Phase.CONSTRAINTS
             priority = (phase, 0, table.schema_, table.name, position)
             self.add(item.key, priority, [statement, *comment], requires)
@@ -710,10 +722,6 @@ class _Builder:
             [render.refresh_matview(matview)],
             {key, *(("refresh", *k) for k in seen if k != key)},
         )
-
-
-def _at(item: IndexItem, name: str | None, position: int) -> bool:
-    return item.key[3] == (name if name is not None else f"#{position}")
 
 
 def _foreign_key_key(table: Table, name: str | None, position: int) -> Key:
