@@ -620,6 +620,24 @@ def test_every_object_kind_applies_with_psql(pg_server: DevServer, fresh_db: str
         "WHERE c.relnamespace = 'app'::regnamespace AND NOT i.indisvalid",
     )
     assert attached == [(0,)]
+    cloned = run_sql(
+        fresh_db,
+        "SELECT c.relname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE t.tgname = 'ev_touch' ORDER BY 1",
+    )
+    assert cloned == [
+        ("events", "O"),
+        ("events_2024", "O"),
+        ("events_2024_a", "O"),
+        ("events_2024_other", "D"),
+        ("events_2025", "O"),
+    ]
+    reader = run_sql(
+        fresh_db,
+        "SELECT rolcanlogin, rolinherit, rolconnlimit, pg_has_role(oid, 'DDL Owner', 'MEMBER') "
+        "FROM pg_roles WHERE rolname = 'ddl_reader'",
+    )
+    assert reader == [(True, False, 3, True)]
     # roles are cluster-wide: the same DDL builds the same thing in a second database
     with pg_server.scratch() as second:
         _psql(pg_server, second, ddl)
