@@ -22,7 +22,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DEFAULT_SCHEMA = "public"
 
@@ -39,6 +39,12 @@ class Node(BaseModel):
     """Base of every model object: immutable, unknown keys rejected."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("comment", mode="before", check_fields=False)
+    @classmethod
+    def _empty_comment_is_none(cls, value: object) -> object:
+        """PostgreSQL drops a comment set to '' — so an empty comment is no comment."""
+        return None if value == "" else value
 
 
 # --------------------------------------------------------------------------- privileges
