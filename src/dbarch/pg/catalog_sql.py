@@ -1,6 +1,8 @@
 """The catalog queries of introspection: one per object family, whatever the database size.
 
-Every query reads all objects of its family at once; Python groups the rows. The texts
+Every query reads all objects of its family at once; Python groups the rows. Column
+defaults are deparsed without their table (they cannot refer to columns), which spares
+the server from opening every table. The texts
 are fixed (composed here from constant fragments only) and run with
 ``search_path = public, pg_catalog`` so PostgreSQL's deparsers print objects in
 ``public`` unqualified. Objects in system schemas and objects that belong to an
@@ -42,10 +44,11 @@ def _privileges(acl: str, kind: str, owner: str) -> str:
     )
 
 
-def _comment(catalog: str, oid: str, subid: str = "0") -> str:
+def _described(catalog: str, oid: str, subid: str = "0") -> str:
+    """A join that makes ``ds.description`` the comment of the object ``oid``."""
     return (
-        "(SELECT ds.description FROM pg_description ds WHERE ds.objoid = "
-        f"{oid} AND ds.classoid = '{catalog}'::regclass AND ds.objsubid = {subid})"
+        f"LEFT JOIN pg_description ds ON ds.objoid = {oid} "
+        f"AND ds.classoid = '{catalog}'::regclass AND ds.objsubid = {subid}"
     )
 
 
@@ -63,6 +66,10 @@ def _function_ref(oid: str) -> str:
 
 def _collation_ref(oid: str) -> str:
     return _ref("pg_collation", oid, "collname", "collnamespace", "pg_collation_is_visible")
+
+
+def _operator_ref(oid: str) -> str:
+    return _ref("pg_operator", oid, "oprname", "oprnamespace", "pg_operator_is_visible")
 
 
 def _attnames(relid: str, attnums: str) -> str:
@@ -97,9 +104,10 @@ ORDER BY e.oid
 
 SCHEMAS = f"""
 SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner,
-       {_comment("pg_namespace", "n.oid")} AS comment,
+       ds.description AS comment,
        {_privileges("n.nspacl", "n", "n.nspowner")}
 FROM pg_namespace n
+{_described("pg_namespace", "n.oid")}
 WHERE {USER_NAMESPACE} AND {_not_extension_member("pg_namespace", "n.oid")}
 ORDER BY n.oid
 """
@@ -107,7 +115,7 @@ ORDER BY n.oid
 TYPES = f"""
 SELECT t.oid, t.typtype AS kind, n.nspname AS schema, t.typname AS name,
        pg_get_userbyid(t.typowner) AS owner,
-       {_comment("pg_type", "t.oid")} AS comment,
+       ds.description AS comment,
        {_privileges("t.typacl", "T", "t.typowner")},
        ARRAY(SELECT l.enumlabel FROM pg_enum l WHERE l.enumtypid = t.oid
              ORDER BY l.enumsortorder) AS labels,
@@ -121,6 +129,7 @@ FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_type b ON b.oid = t.typbasetype
 LEFT JOIN pg_class c ON c.oid = t.typrelid
+{_described("pg_type", "t.oid")}
 WHERE (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND c.relkind = 'c'))
   AND {USER_NAMESPACE} AND {_not_extension_member("pg_type", "t.oid")}
 ORDER BY t.oid
@@ -129,17 +138,18 @@ ORDER BY t.oid
 DOMAIN_CHECKS = f"""
 SELECT k.contypid AS type, k.conname AS name, pg_get_expr(k.conbin, 0) AS "check",
        NOT k.convalidated AS not_valid,
-       {_comment("pg_constraint", "k.oid")} AS comment
+       ds.description AS comment
 FROM pg_constraint k
 JOIN pg_type t ON t.oid = k.contypid
 JOIN pg_namespace n ON n.oid = t.typnamespace
+{_described("pg_constraint", "k.oid")}
 WHERE k.contype = 'c' AND {USER_NAMESPACE} AND {_not_extension_member("pg_type", "t.oid")}
 ORDER BY k.contypid, k.oid
 """
 
 SEQUENCES = f"""
 SELECT c.oid, n.nspname AS schema, c.relname AS name, pg_get_userbyid(c.relowner) AS owner,
-       {_comment("pg_class", "c.oid")} AS comment,
+       ds.description AS comment,
        {_privileges("c.relacl", "s", "c.relowner")},
        format_type(s.seqtypid, NULL) AS type, s.seqstart AS start,
        s.seqincrement AS increment, s.seqmin AS min_value, s.seqmax AS max_value,
@@ -154,6 +164,7 @@ LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
 LEFT JOIN pg_class tc ON tc.oid = d.refobjid
 LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace
 LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid
+{_described("pg_class", "c.oid")}
 WHERE {_USER_RELATION}
 ORDER BY c.oid
 """
@@ -161,7 +172,7 @@ ORDER BY c.oid
 RELATIONS = f"""
 SELECT c.oid, c.relkind AS kind, n.nspname AS schema, c.relname AS name,
        pg_get_userbyid(c.relowner) AS owner,
-       {_comment("pg_class", "c.oid")} AS comment,
+       ds.description AS comment,
        {_privileges("c.relacl", "r", "c.relowner")},
        c.relpersistence = 'u' AS unlogged,
        c.reloptions AS options, tc.reloptions AS toast_options,
@@ -177,6 +188,7 @@ SELECT c.oid, c.relkind AS kind, n.nspname AS schema, c.relname AS name,
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class tc ON tc.oid = c.reltoastrelid
+{_described("pg_class", "c.oid")}
 WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {_USER_RELATION}
 ORDER BY c.oid
 """
@@ -184,18 +196,19 @@ ORDER BY c.oid
 COLUMNS = f"""
 SELECT a.attrelid AS relid, a.attnum AS number, a.attname AS name,
        format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
-       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS "default",
+       CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, 0) END AS "default",
        CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated,
        a.attidentity AS identity, a.attislocal AS local,
        CASE WHEN a.attcollation <> t.typcollation THEN {_collation_ref("a.attcollation")}
        END AS collation,
-       {_comment("pg_class", "a.attrelid", "a.attnum")} AS comment,
+       ds.description AS comment,
        CASE WHEN a.attacl IS NOT NULL THEN {_explode("a.attacl")} END AS acl
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+{_described("pg_class", "a.attrelid", "a.attnum")}
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'c')
   AND {_USER_RELATION}
 ORDER BY a.attrelid, a.attnum
@@ -206,21 +219,22 @@ SELECT k.conrelid AS relid, k.conname AS name, k.contype AS kind,
        k.condeferrable AS deferrable, k.condeferred AS initially_deferred,
        NOT k.convalidated AS not_valid, k.conislocal AS local, k.connoinherit AS no_inherit,
        k.conparentid <> 0 AS cloned, k.conindid AS index_oid,
-       {_attnames("k.conrelid", "k.conkey")} AS columns,
-       {_attnames("k.confrelid", "k.confkey")} AS ref_columns,
+       k.conkey AS column_numbers,
+       CASE WHEN k.contype = 'f' THEN {_attnames("k.confrelid", "k.confkey")} END
+           AS ref_columns,
        rn.nspname AS ref_schema, rc.relname AS ref_table,
        k.confupdtype AS on_update, k.confdeltype AS on_delete, k.confmatchtype AS match,
        CASE WHEN k.contype = 'c' THEN pg_get_expr(k.conbin, k.conrelid) END AS "check",
-       (SELECT json_agg({
-    _ref("pg_operator", "o.op", "oprname", "oprnamespace", "pg_operator_is_visible")
-} ORDER BY o.i)
-        FROM unnest(k.conexclop) WITH ORDINALITY AS o(op, i)) AS operators,
-       {_comment("pg_constraint", "k.oid")} AS comment
+       CASE WHEN k.contype = 'x' THEN
+           (SELECT json_agg({_operator_ref("o.op")} ORDER BY o.i)
+            FROM unnest(k.conexclop) WITH ORDINALITY AS o(op, i)) END AS operators,
+       ds.description AS comment
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = k.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+{_described("pg_constraint", "k.oid")}
 WHERE k.contype IN ('p', 'u', 'c', 'f', 'x') AND c.relkind IN ('r', 'p') AND {_USER_RELATION}
 ORDER BY k.conrelid, k.oid
 """
@@ -246,8 +260,9 @@ SELECT i.indexrelid AS oid, i.indrelid AS relid, ic.relname AS name,
        ic.reloptions AS options,
        EXISTS (SELECT FROM pg_constraint k WHERE k.conrelid = i.indrelid
                AND k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')) AS backs_constraint,
-       {_comment("pg_class", "i.indexrelid")} AS comment
+       ds.description AS comment
 {_INDEX_FROM}
+{_described("pg_class", "i.indexrelid")}
 {_INDEX_WHERE}
 ORDER BY i.indrelid, i.indexrelid
 """
@@ -255,21 +270,26 @@ ORDER BY i.indrelid, i.indexrelid
 # Whether PostgreSQL prints an element's operator class and collation (it does when they
 # are not the defaults) is known here for plain columns: a class that is no default class
 # is shown, the default class of exactly the column's (base) type is not. Otherwise (and
-# for expressions) the flags are null and pg_get_indexdef has to tell.
+# for expressions) the flags are null and pg_get_indexdef has to tell. Visibility is only
+# looked up for what may be shown.
+_OPCLASS_SHOWN = """CASE WHEN NOT oc.opcdefault THEN true
+            WHEN oc.opcintype = coalesce(nullif(t.typbasetype, 0), at.atttypid) THEN false
+       END"""
+_COLLATION_SHOWN = "CASE WHEN k.num <> 0 THEN coalesce(co.oid, 0) NOT IN (0, at.attcollation) END"
+
 INDEX_ELEMENTS = f"""
 SELECT i.indexrelid AS index_oid, at.attname AS column,
        CASE WHEN k.num = 0 THEN pg_get_indexdef(i.indexrelid, k.i::int, true)
             ELSE quote_ident(at.attname) END AS text,
        ocn.nspname AS opclass_schema, oc.opcname AS opclass_name,
-       pg_opclass_is_visible(oc.oid) AS opclass_visible,
+       CASE WHEN {_OPCLASS_SHOWN} IS NOT false THEN pg_opclass_is_visible(oc.oid) END
+           AS opclass_visible,
        con.nspname AS collation_schema, co.collname AS collation_name,
-       pg_collation_is_visible(co.oid) AS collation_visible,
+       CASE WHEN {_COLLATION_SHOWN} IS NOT false THEN pg_collation_is_visible(co.oid) END
+           AS collation_visible,
        coalesce(i.indoption[k.i::int - 1], 0) AS flags,
-       CASE WHEN NOT oc.opcdefault THEN true
-            WHEN oc.opcintype = coalesce(nullif(t.typbasetype, 0), at.atttypid) THEN false
-       END AS opclass_shown,
-       CASE WHEN k.num <> 0 THEN coalesce(co.oid, 0) NOT IN (0, at.attcollation) END
-            AS collation_shown
+       {_OPCLASS_SHOWN} AS opclass_shown,
+       {_COLLATION_SHOWN} AS collation_shown
 {_INDEX_FROM}
 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, i)
 LEFT JOIN pg_attribute at ON at.attrelid = i.indrelid AND at.attnum = k.num
@@ -296,10 +316,11 @@ SELECT g.tgrelid AS relid, g.tgname AS name, g.tgtype AS type, g.tgenabled AS en
        g.tgoldtable AS old_table, g.tgnewtable AS new_table,
        {_function_ref("g.tgfoid")} AS function,
        pg_get_triggerdef(g.oid, true) AS definition,
-       {_comment("pg_trigger", "g.oid")} AS comment
+       ds.description AS comment
 FROM pg_trigger g
 JOIN pg_class c ON c.oid = g.tgrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+{_described("pg_trigger", "g.oid")}
 WHERE NOT g.tgisinternal AND g.tgparentid = 0 AND c.relkind IN ('r', 'p', 'v')
   AND {_USER_RELATION}
 ORDER BY g.tgrelid, g.oid
@@ -312,10 +333,11 @@ SELECT p.polrelid AS relid, p.polname AS name, p.polcmd AS command,
              FROM unnest(p.polroles) AS r) AS roles,
        pg_get_expr(p.polqual, p.polrelid) AS using,
        pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
-       {_comment("pg_policy", "p.oid")} AS comment
+       ds.description AS comment
 FROM pg_policy p
 JOIN pg_class c ON c.oid = p.polrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
+{_described("pg_policy", "p.oid")}
 WHERE {_USER_RELATION}
 ORDER BY p.polrelid, p.oid
 """
@@ -323,7 +345,7 @@ ORDER BY p.polrelid, p.oid
 FUNCTIONS = f"""
 SELECT p.oid, n.nspname AS schema, p.proname AS name, p.prokind AS kind,
        pg_get_userbyid(p.proowner) AS owner,
-       {_comment("pg_proc", "p.oid")} AS comment,
+       ds.description AS comment,
        {_privileges("p.proacl", "f", "p.proowner")},
        pg_get_function_arguments(p.oid) AS arguments,
        CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS returns,
@@ -336,6 +358,7 @@ SELECT p.oid, n.nspname AS schema, p.proname AS name, p.prokind AS kind,
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
+{_described("pg_proc", "p.oid")}
 WHERE p.prokind IN ('f', 'p') AND {USER_NAMESPACE}
   AND {_not_extension_member("pg_proc", "p.oid")}
 ORDER BY p.oid
@@ -344,7 +367,7 @@ ORDER BY p.oid
 AGGREGATES = f"""
 SELECT p.oid, n.nspname AS schema, p.proname AS name,
        pg_get_userbyid(p.proowner) AS owner,
-       {_comment("pg_proc", "p.oid")} AS comment,
+       ds.description AS comment,
        {_privileges("p.proacl", "f", "p.proowner")},
        pg_get_function_arguments(p.oid) AS arguments,
        {_function_ref("a.aggtransfn")} AS sfunc,
@@ -352,13 +375,12 @@ SELECT p.oid, n.nspname AS schema, p.proname AS name,
        {_function_ref("a.aggfinalfn")} AS finalfunc,
        {_function_ref("a.aggcombinefn")} AS combinefunc,
        a.agginitval AS initcond,
-       {
-    _ref("pg_operator", "a.aggsortop", "oprname", "oprnamespace", "pg_operator_is_visible")
-} AS sortop,
+       {_operator_ref("a.aggsortop")} AS sortop,
        p.proparallel AS parallel
 FROM pg_aggregate a
 JOIN pg_proc p ON p.oid = a.aggfnoid
 JOIN pg_namespace n ON n.oid = p.pronamespace
+{_described("pg_proc", "p.oid")}
 WHERE a.aggkind = 'n' AND {USER_NAMESPACE} AND {_not_extension_member("pg_proc", "p.oid")}
 ORDER BY p.oid
 """

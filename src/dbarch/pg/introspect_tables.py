@@ -114,7 +114,7 @@ def _column_comments(columns: Iterable[Row]) -> dict[str, str]:
 
 def _grants(relation: Row, columns: Iterable[Row]) -> dict[str, Any]:
     grants, revokes = privileges(relation["acl"], relation["acl_default"])
-    grants += column_grants((c["name"], c["acl"]) for c in columns)
+    grants += column_grants((c["name"], c["acl"]) for c in columns if c["acl"] is not None)
     return {"grants": grants, "revokes": revokes}
 
 
@@ -245,10 +245,15 @@ def _exclusion(row: Row, index: Row) -> ExclusionConstraint:
     )
 
 
-def _foreign_key(row: Row) -> ForeignKey:
+def _columns_of(row: Row, names: dict[int, str]) -> tuple[str, ...]:
+    """The names of a constraint row's key columns (``names`` by attribute number)."""
+    return tuple(names[number] for number in row["column_numbers"])
+
+
+def _foreign_key(row: Row, names: dict[int, str]) -> ForeignKey:
     return ForeignKey(
         name=row["name"],
-        columns=tuple(row["columns"]),
+        columns=_columns_of(row, names),
         references=Reference(
             table=row["ref_table"], columns=tuple(row["ref_columns"]), schema_=row["ref_schema"]
         ),
@@ -262,10 +267,10 @@ def _foreign_key(row: Row) -> ForeignKey:
     )
 
 
-def _key_constraint(row: Row, index: Row) -> PrimaryKey | UniqueConstraint:
+def _key_constraint(row: Row, index: Row, names: dict[int, str]) -> PrimaryKey | UniqueConstraint:
     common = {
         "name": row["name"],
-        "columns": tuple(row["columns"]),
+        "columns": _columns_of(row, names),
         "include": _included(index),
         "deferrable": row["deferrable"],
         "initially_deferred": row["initially_deferred"],
@@ -297,16 +302,17 @@ def _constraints(relation: Row, rows: RelationRows) -> dict[str, Any]:
         "foreign_keys": [],
         "exclusions": [],
     }
+    names = {c["number"]: c["name"] for c in rows.columns.get(relation["oid"], [])}
     for row in rows.constraints.get(relation["oid"], []):
         kind = row["kind"]
         if kind == "p":
-            found["primary_key"].append(_key_constraint(row, indexes[row["index_oid"]]))
+            found["primary_key"].append(_key_constraint(row, indexes[row["index_oid"]], names))
         elif kind == "u":
-            found["unique"].append(_key_constraint(row, indexes[row["index_oid"]]))
+            found["unique"].append(_key_constraint(row, indexes[row["index_oid"]], names))
         elif kind == "c" and row["local"]:
             found["checks"].append(_check(row))
         elif kind == "f" and not row["cloned"]:
-            found["foreign_keys"].append(_foreign_key(row))
+            found["foreign_keys"].append(_foreign_key(row, names))
         elif kind == "x":
             found["exclusions"].append(_exclusion(row, indexes[row["index_oid"]]))
     primary_key = found.pop("primary_key")
