@@ -15,8 +15,7 @@ import re
 
 from dbarch.docs.catalog import Catalog, Link, TableKey, key_of
 from dbarch.docs.text import element_text, exclusion_condition, index_columns
-from dbarch.docs.types import short_type
-from dbarch.model.datatypes import parse_type
+from dbarch.docs.types import read_type, short_type
 from dbarch.model.objects import DEFAULT_SCHEMA, Column, EnumType, Table
 
 _BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -109,7 +108,7 @@ def _enum(enum: EnumType) -> list[str]:
 
 def _type(text: str, enums: dict[TableKey, EnumType]) -> str:
     """A column type: an enum by its DBML name, a word bare, anything else quoted."""
-    parsed = parse_type(text)
+    parsed = read_type(text)
     if parsed is not None and parsed.array_dimensions == 0:
         key = (parsed.schema or DEFAULT_SCHEMA, parsed.name)
         if key in enums:

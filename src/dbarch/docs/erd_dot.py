@@ -25,6 +25,7 @@ FONT = "Helvetica,Arial,sans-serif"
 HEADER = "#2b5d8a"
 CONTEXT_HEADER = "#8a99a8"
 BATCH = 200  # DOT files per dot process at most
+PNG_INCHES = 40
 
 
 class RenderError(DbarchError):
@@ -141,24 +142,29 @@ def dot_binary() -> str | None:
     return shutil.which("dot")
 
 
-def render(dot_files: list[Path], binary: str) -> list[Path]:
-    """Render each DOT file to ``.svg`` and ``.png`` beside it; the files written.
+def render(dot_files: list[Path], binary: str, formats: tuple[str, ...]) -> list[Path]:
+    """Render each DOT file to each of ``formats`` (``svg``, ``png``) beside it; the files
+    written.
 
-    Files go to ``dot`` in batches (one process renders many graphs), on as many
-    workers as there are CPUs.
+    Files go to ``dot`` in batches (one process renders many graphs), on as many workers
+    as there are CPUs. A PNG is at most :data:`PNG_INCHES` inches (at 96 dpi) on its
+    longer side: rasterising a drawing of a hundred tables at full size takes minutes
+    and gigabytes, and the SVG has every detail anyway.
     """
     workers = max(1, min(len(dot_files), os.cpu_count() or 1))
     count = max(workers, -(-len(dot_files) // BATCH))
     size = -(-len(dot_files) // count) if dot_files else 1
     batches = [dot_files[i : i + size] for i in range(0, len(dot_files), size)]
+    jobs = [(batch, fmt) for fmt in formats for batch in batches]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        written = list(pool.map(lambda batch: _render_batch(batch, binary), batches))
+        written = list(pool.map(lambda job: _render_batch(binary, *job), jobs))
     return [path for batch in written for path in batch]
 
 
-def _render_batch(files: list[Path], binary: str) -> list[Path]:
+def _render_batch(binary: str, files: list[Path], fmt: str) -> list[Path]:
+    limit = [f"-Gsize={PNG_INCHES},{PNG_INCHES}"] if fmt == "png" else []
     done = subprocess.run(
-        [binary, "-Tsvg", "-Tpng", "-O", *map(str, files)],
+        [binary, f"-T{fmt}", *limit, "-O", *map(str, files)],
         capture_output=True,
         text=True,
         check=False,
@@ -167,9 +173,7 @@ def _render_batch(files: list[Path], binary: str) -> list[Path]:
         raise RenderError(f"Graphviz dot failed: {done.stderr.strip()}")
     written = []
     for path in files:
-        for suffix in (".svg", ".png"):
-            produced = path.with_name(path.name + suffix)
-            target = path.with_suffix(suffix)
-            produced.replace(target)
-            written.append(target)
+        target = path.with_suffix(f".{fmt}")
+        path.with_name(f"{path.name}.{fmt}").replace(target)
+        written.append(target)
     return written

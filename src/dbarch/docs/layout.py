@@ -21,7 +21,7 @@ from typing import Literal
 
 from dbarch.docs.catalog import Catalog, Link, TableKey, display_name, slug
 
-MAX_TABLES = 80
+MAX_TABLES = 50
 
 DiagramKind = Literal["all", "schema", "group", "table"]
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from dbarch.model.datatypes import BUILTIN_TYPES, parse_type
+from dbarch.model.datatypes import BUILTIN_TYPES, TypeName, parse_type
 
 _SHORT = (
     (re.compile(r"character varying\b"), "varchar"),
@@ -39,9 +39,14 @@ def short_type(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
+def read_type(text: str) -> TypeName | None:
+    """``text`` read by PostgreSQL's grammar (see :func:`parse_type`), remembered."""
+    return parse_type(text)
+
+
 def is_builtin(text: str) -> bool:
     """True when ``text`` names a built-in type of ``pg_catalog`` (or an array of one)."""
-    parsed = parse_type(text)
+    parsed = read_type(text)
     return (
         parsed is not None
         and parsed.schema in (None, "pg_catalog")
@@ -66,6 +71,7 @@ def word_type(text: str) -> str:
     return word + "_array" * (array.group().count("[") if array else 0)
 
 
+@lru_cache(maxsize=65536)
 def ascii_word(text: str) -> str:
     """``text`` with accents dropped and every character outside ``[A-Za-z0-9_]``
     replaced by ``_``: ``Prénom`` -> ``Prenom``, ``a-b c`` -> ``a_b_c``."""

@@ -7,7 +7,8 @@
     schema.dbml              DBML
     erd/<diagram>.mmd|.dot   one per schema or group (parts when large), ``all`` when small
     erd/tables/<table>.mmd|.dot   each table's neighbourhood
-      (+ .svg and .png beside every .dot when Graphviz's ``dot`` is installed)
+      (+ .svg beside every .dot, and .png beside the overview diagrams' ones, when
+      Graphviz's ``dot`` is installed)
     site/                    static HTML: index.html, tables/*.html, diagrams/*.html
 
 Files of an earlier run that this run does not write are left alone.
@@ -61,17 +62,13 @@ def write_docs(
     overviews = overview_diagrams(catalog, groups)
     neighbourhoods = {key: neighbourhood(catalog, key) for key in catalog.by_key}
     erd = out / "erd"
-    placed = [(erd, d) for d in overviews]
-    placed += [(erd / "tables", d) for d in neighbourhoods.values()]
     files: list[Path] = []
-    dot_files: list[Path] = []
-    for folder, diagram in placed:
-        files.append(_write(folder / f"{diagram.slug}.mmd", mermaid(catalog, diagram)))
-        dot_files.append(_write(folder / f"{diagram.slug}.dot", dot(catalog, diagram)))
-    files += dot_files
+    overview_dots = [_diagram(catalog, erd, d, files) for d in overviews]
+    table_dots = [_diagram(catalog, erd / "tables", d, files) for d in neighbourhoods.values()]
     binary = dot_binary()
     if binary is not None:
-        files += render(dot_files, binary)
+        files += render(overview_dots, binary, ("svg", "png"))
+        files += render(table_dots, binary, ("svg",))
 
     def picture(diagram: Diagram) -> str:
         folder = erd / "tables" if diagram.kind == "table" else erd
@@ -98,6 +95,13 @@ def write_docs(
     site = Site(catalog, title, overviews, neighbourhoods, picture)
     files += write_site(site, out / "site", _write)
     return sorted(files)
+
+
+def _diagram(catalog: Catalog, folder: Path, diagram: Diagram, files: list[Path]) -> Path:
+    """Write the Mermaid and DOT files of ``diagram``; the DOT file."""
+    files.append(_write(folder / f"{diagram.slug}.mmd", mermaid(catalog, diagram)))
+    files.append(_write(folder / f"{diagram.slug}.dot", dot(catalog, diagram)))
+    return files[-1]
 
 
 def _diagram_files(diagram: Diagram, *, rendered: bool) -> DiagramFiles:

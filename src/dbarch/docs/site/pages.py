@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 
 from dbarch.docs.catalog import Catalog, Link, TableKey, display_name, key_of
@@ -51,10 +51,15 @@ class Site:
     overviews: Sequence[Diagram]
     neighbourhoods: dict[TableKey, Diagram]
     picture: Picture
+    overview_of: dict[TableKey, Diagram] = field(init=False)
 
-    def overview_of(self, key: TableKey) -> Diagram | None:
-        """The first overview diagram that draws ``key`` in full."""
-        return next((d for d in self.overviews if key in d.tables and d.kind != "all"), None)
+    def __post_init__(self) -> None:
+        first: dict[TableKey, Diagram] = {}
+        for diagram in self.overviews:
+            if diagram.kind != "all":
+                for key in diagram.tables:
+                    first.setdefault(key, diagram)
+        object.__setattr__(self, "overview_of", first)
 
 
 def page(title: str, root: str, crumbs: str, body: Iterable[str]) -> str:
@@ -148,7 +153,7 @@ def table_html(site: Site, table: Table) -> str:
     catalog = site.catalog
     key = key_of(table)
     crumbs = f'<a href="../index.html">{escape(site.title)}</a> / {escape(table.schema_)}'
-    overview = site.overview_of(key)
+    overview = site.overview_of.get(key)
     if overview is not None:
         crumbs += (
             f' / <a href="../diagrams/{escape(overview.slug)}.html">{escape(overview.title)}</a>'
