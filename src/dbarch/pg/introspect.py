@@ -35,6 +35,13 @@ Forms chosen where the model leaves a choice:
   and PUBLIC; ``member_of`` lists memberships among them only.
 * Constant values in SQL fragments are printed with ``DateStyle = ISO``,
   ``IntervalStyle = postgres`` and ``TimeZone = UTC``, whatever the session uses.
+
+Not read, because the model has no place for them: tablespaces, access methods other
+than heap, replica identity, ``CLUSTER ON``, per-column statistics targets, storage,
+compression and options, operator class options, storage parameters of indexes that
+back constraints, user-defined collations, range and base types, rules, statistics
+objects, default privileges, the link symbol of C functions and the moving-aggregate and
+serialization options of aggregates.
 """
 
 from __future__ import annotations
