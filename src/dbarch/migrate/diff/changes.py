@@ -47,11 +47,13 @@ QualName = tuple[str, str]  # (schema, name)
 @dataclass(frozen=True)
 class Deps:
     """Ordering facts: keys whose dependents must be gone first (``removes``), keys that
-    exist once the change is done (``provides``), keys that must exist before (``needs``)."""
+    exist once the change is done (``provides``), keys that must exist before (``needs``);
+    ``late`` for the drop of a dependent that is created again: as late as possible."""
 
     removes: frozenset[Key] = frozenset()
     provides: frozenset[Key] = frozenset()
     needs: frozenset[Key] = frozenset()
+    late: bool = False
 
 
 NO_DEPS = Deps()
@@ -207,11 +209,22 @@ class AlterExtension(Change):
 
 @dataclass(frozen=True)
 class ColumnUse:
-    """A table column whose type is an enum (or an array of it)."""
+    """A table column whose type is an enum (or an array of it): the table and column
+    after the change, and before."""
 
     table: Table
     column: Column
+    old_table: Table
+    old_column: Column
     array: bool
+
+    def inverse(self) -> ColumnUse:
+        """The same use seen from the other side."""
+        return ColumnUse(self.old_table, self.old_column, self.table, self.column, self.array)
+
+
+def _inverse_uses(uses: tuple[ColumnUse, ...]) -> tuple[ColumnUse, ...]:
+    return tuple(use.inverse() for use in uses)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -224,7 +237,7 @@ class AddEnumValues(Change):
     uses: tuple[ColumnUse, ...] = ()
 
     def inverse(self) -> Change:
-        return SwapEnum(old=self.new, new=self.old, uses=self.uses)
+        return SwapEnum(old=self.new, new=self.old, uses=_inverse_uses(self.uses))
 
     @property
     def summary(self) -> str:
@@ -246,7 +259,7 @@ class SwapEnum(Change):
         return tuple(v for v in self.old.values if v not in self.new.values)
 
     def inverse(self) -> Change:
-        return enum_change(self.new, self.old, self.uses)
+        return enum_change(self.new, self.old, _inverse_uses(self.uses))
 
     @property
     def summary(self) -> str:
@@ -393,20 +406,25 @@ class RenameColumn(Change):
 # --------------------------------------------------------------------------- table pieces
 
 
+Child = tuple[Table, Constraint | Index]  # a partition and one of its index-backed items
+
+
 @dataclass(frozen=True, kw_only=True)
 class AddConstraint(Change):
     """A PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY or EXCLUDE constraint added.
 
-    ``attach`` names the partitions' matching constraints (``(schema, name)``) that a
-    constraint of a partitioned table adopts.
+    On a partitioned table, ``children`` are the partitions' matching new constraints,
+    built first and attached, and ``attach`` names existing ones (``(schema, name)``)
+    that are attached too.
     """
 
     table: Table
     constraint: Constraint
+    children: tuple[Child, ...] = ()
     attach: tuple[QualName, ...] = ()
 
     def inverse(self) -> Change:
-        return DropConstraint(table=self.table, constraint=self.constraint, attach=self.attach)
+        return DropConstraint(table=self.table, constraint=self.constraint, children=self.children)
 
     @property
     def summary(self) -> str:
@@ -415,12 +433,15 @@ class AddConstraint(Change):
 
 @dataclass(frozen=True, kw_only=True)
 class DropConstraint(Change):
+    """A constraint dropped; on a partitioned table with the partitions' ``children``
+    attached to it, which PostgreSQL drops with it."""
+
     table: Table
     constraint: Constraint
-    attach: tuple[QualName, ...] = ()
+    children: tuple[Child, ...] = ()
 
     def inverse(self) -> Change:
-        return AddConstraint(table=self.table, constraint=self.constraint, attach=self.attach)
+        return AddConstraint(table=self.table, constraint=self.constraint, children=self.children)
 
     @property
     def summary(self) -> str:
@@ -486,14 +507,16 @@ def _constraint(table: Table, constraint: Constraint) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class AddIndex(Change):
-    """An index of a table or materialized view; ``attach`` as for AddConstraint."""
+    """An index of a table or materialized view; ``children`` and ``attach`` as for
+    :class:`AddConstraint`."""
 
     relation: Table | MaterializedView
     index: Index
+    children: tuple[Child, ...] = ()
     attach: tuple[QualName, ...] = ()
 
     def inverse(self) -> Change:
-        return DropIndex(relation=self.relation, index=self.index, attach=self.attach)
+        return DropIndex(relation=self.relation, index=self.index, children=self.children)
 
     @property
     def summary(self) -> str:
@@ -502,12 +525,14 @@ class AddIndex(Change):
 
 @dataclass(frozen=True, kw_only=True)
 class DropIndex(Change):
+    """An index dropped, with the partitions' ``children`` attached to it."""
+
     relation: Table | MaterializedView
     index: Index
-    attach: tuple[QualName, ...] = ()
+    children: tuple[Child, ...] = ()
 
     def inverse(self) -> Change:
-        return AddIndex(relation=self.relation, index=self.index, attach=self.attach)
+        return AddIndex(relation=self.relation, index=self.index, children=self.children)
 
     @property
     def summary(self) -> str:

@@ -30,7 +30,7 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     _old_tables: dict[Key, Table] = field(default_factory=dict)
     _new_tables: dict[Key, Table] = field(default_factory=dict)
-    _index_plan: IndexPlan | None = None
+    _index_plans: dict[bool, IndexPlan] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for old, new in self.matching.pairs:
@@ -46,9 +46,13 @@ class Context:
         """The new version of the (kept) table ``old``."""
         return self._new_tables.get(relation_key(old.schema_, old.name))
 
+    def attached(self, key: Key, *, new: bool = True) -> tuple[Key, ...]:
+        """Keys of the partitions' index items attached to the partitioned table's index
+        item ``key`` (primary key, unique or exclusion constraint, or index)."""
+        if new not in self._index_plans:
+            self._index_plans[new] = plan_indexes((self.new if new else self.old).catalog)
+        return tuple(child.key for child in self._index_plans[new].attach.get(key, []))
+
     def attach(self, key: Key) -> tuple[QualName, ...]:
-        """The partitions' index items a new partitioned index item ``key`` adopts."""
-        if self._index_plan is None:
-            self._index_plan = plan_indexes(self.new.catalog)
-        children = self._index_plan.attach.get(key, [])
-        return tuple((child.schema, child.name) for child in children if child.name is not None)
+        """``(schema, name)`` of the partitions' items a new partitioned item adopts."""
+        return tuple((k[1], k[3]) for k in self.attached(key))

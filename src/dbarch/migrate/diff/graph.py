@@ -155,7 +155,7 @@ class Graph:
                 defaults[name] = refs
             elif kind == "check":
                 checks[name] = refs
-                self.requires[(*step.key, part)] = refs | {step.key}
+            self.requires[(*step.key, part)] = refs | {step.key}
         self.soft[step.key] = SoftRefs(defaults, checks)
 
     def keys_of(self, obj: Key) -> frozenset[Key]:
