@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dbarch.model.objects import (
     Column,
+    Extension,
     ForeignKey,
     PrimaryKey,
     Reference,
@@ -43,6 +44,17 @@ def test_foreign_key_to_missing_table_and_column() -> None:
         "foreign key fk_orders_shop_id of public.orders (shop_id) references table"
         " public.shops, which does not exist",
     ]
+
+
+def test_references_into_an_extensions_schema_are_not_judged() -> None:
+    sites = Table(
+        name="sites",
+        columns=(Column(name="srid", type="integer"),),
+        foreign_keys=(_fk("fk_sites_srid", ("srid",), "spatial_ref_sys", ("srid",)),),
+    )
+    assert run("DBA102", Schema(tables=(sites,))) != []
+    with_postgis = Schema(tables=(sites,), extensions=(Extension(name="postgis"),))
+    assert run("DBA102", with_postgis) == []
 
 
 def test_foreign_key_not_to_a_key() -> None:

@@ -181,3 +181,28 @@ def test_keywords_and_quoting() -> None:
         'ALTER TABLE public."order" RENAME COLUMN "1st_choice" TO _1st_choice;',
         'ALTER TABLE public."order" RENAME COLUMN "Total" TO total;',
     ]
+
+
+def test_names_without_an_ascii_form_get_advice() -> None:
+    model = """
+        domains:
+          - {name: bıgınt, type: bigint}
+    """
+    [finding] = run("DBA201", model)
+    assert finding.fix == "Rename it using only ASCII letters, digits and underscores."
+
+
+def test_partition_columns_are_judged_on_the_parent_only() -> None:
+    model = """
+        tables:
+          - name: Events
+            partition_by: {strategy: list, key: kind}
+            columns:
+              - {name: kind, type: text}
+              - {name: AT, type: timestamp}
+          - name: Events_A
+            partition_of: Events
+            partition_bound: FOR VALUES IN ('a')
+    """
+    assert objects("DBA207", model) == ["public.Events", "public.Events.AT", "public.Events_A"]
+    assert objects("DBA301", model) == ["public.Events.AT"]

@@ -48,6 +48,8 @@ def test_repeating_groups() -> None:
               - {name: sha256, type: text}
               - {name: line_1, type: text}
               - {name: line_2, type: text}
+              - {name: code, type: "char(3)"}
+              - {name: code2, type: "char(2)"}
     """
     found = run("DBA503", model)
     assert [f.message for f in found] == [
@@ -114,7 +116,7 @@ def test_orphans_need_company() -> None:
               - {name: parent_id, type: bigint, references: nodes.id}
           - name: events
             columns:
-              - {name: id, type: bigint, primary_key: true}
+              - {name: event_id, type: bigint, primary_key: true}
               - {name: node_id, type: bigint}
     """
     found = run("DBA509", model)

@@ -58,7 +58,6 @@ class CheckConfig:
     enable: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     params: Mapping[str, Mapping[str, ParamValue]] = field(default_factory=dict)
-    source: str | None = None
 
     def settings(self, r: Rule) -> RuleSettings:
         """The settings of rule ``r``."""
@@ -147,7 +146,6 @@ def parse_config(section: object, where: str = "[check]") -> CheckConfig:
         enable=_selectors(section.get("enable", []), f"{where}.enable"),
         severity=severity,
         params=params,
-        source=where,
     )
 
 

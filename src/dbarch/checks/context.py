@@ -14,7 +14,6 @@ from dbarch.model.objects import (
     Column,
     ForeignKey,
     Index,
-    IndexElement,
     IndexKey,
     MaterializedView,
     Schema,
@@ -66,9 +65,7 @@ def _dotted(name: str) -> str:
 
 def key_column(key: IndexKey) -> str | None:
     """The column an index key is, or ``None`` for an expression."""
-    if isinstance(key, str):
-        return key
-    return key.column if isinstance(key, IndexElement) else None
+    return key if isinstance(key, str) else key.column
 
 
 class SchemaFacts:
@@ -78,6 +75,7 @@ class SchemaFacts:
         self.schema = schema
         self._tables = {(t.schema_, t.name): t for t in schema.tables}
         self._types: dict[str, TypeInfo | None] = {}
+        self._access: dict[tuple[str, str, str], list[KeyAccess]] = {}
 
     def table(self, schema: str, name: str) -> Table | None:
         """The table ``schema.name``, or ``None``."""
@@ -110,6 +108,12 @@ class SchemaFacts:
     def access(self, owner: Table | MaterializedView) -> list[KeyAccess]:
         """The indexes of ``owner``, those behind its primary key and unique constraints
         included."""
+        key = (type(owner).__name__, owner.schema_, owner.name)
+        if key not in self._access:
+            self._access[key] = self._read_access(owner)
+        return self._access[key]
+
+    def _read_access(self, owner: Table | MaterializedView) -> list[KeyAccess]:
         found: list[KeyAccess] = []
         if isinstance(owner, Table):
             keys = [owner.primary_key] if owner.primary_key else []
@@ -194,7 +198,7 @@ def all_targets(schema: Schema) -> Iterator[Target]:
         yield Target.namespace(s)
     for t in schema.tables:
         yield Target.relation(t)
-        for c in t.columns:
+        for c in t.columns if t.partition_of is None else ():  # a partition's are its parent's
             yield Target.column(t, c)
         keys = (t.primary_key,) if t.primary_key else ()
         for k in (*keys, *t.unique, *t.checks, *t.foreign_keys, *t.exclusions):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+[a-z]*")
+_CHUNK = re.compile(r"[^\W_]+")  # runs of letters and digits, any script
 
 IRREGULAR = {
     "person": "people",
@@ -64,8 +64,23 @@ INVARIANT = frozenset(
 
 
 def words(name: str) -> list[str]:
-    """``OrderItems``, ``order_items``, ``order-items`` -> ``["order", "items"]``."""
-    return [w.lower() for w in _WORD.findall(name)]
+    """``OrderItems``, ``order_items``, ``order-items`` -> ``["order", "items"]``; a number
+    after letters is a word of its own (``phone2`` -> ``["phone", "2"]``)."""
+    found: list[str] = []
+    for chunk in _CHUNK.findall(name):
+        current = chunk[0]
+        for i in range(1, len(chunk)):
+            before, char, after = chunk[i - 1], chunk[i], chunk[i + 1 : i + 2]
+            camel = char.isupper() and (
+                before.islower() or before.isdigit() or (before.isupper() and after.islower())
+            )
+            if camel or (char.isdigit() and before.isalpha()):
+                found.append(current)
+                current = char
+            else:
+                current += char
+        found.append(current)
+    return [w.lower() for w in found]
 
 
 def snake_case(name: str) -> str:

@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from dbarch.checks.context import RuleContext, key_text
+from dbarch.checks.context import RuleContext, key_column, key_text
 from dbarch.checks.contradiction import TYPE_DOMAINS, Domain, never_true
 from dbarch.checks.findings import Hit, Severity, Target
 from dbarch.checks.registry import rule
 from dbarch.checks.sqltext import cols, drop, rel
 from dbarch.checks.typenames import TypeInfo
 from dbarch.model.expand import NameProblem, relation
-from dbarch.model.objects import Column, ForeignKey, Table
+from dbarch.model.objects import DEFAULT_SCHEMA, Column, ForeignKey, Table
 from dbarch.pg.quote import qualified, quote_ident
 
 
@@ -109,11 +109,16 @@ tables:
 """,
 )
 def foreign_key_target_missing(ctx: RuleContext) -> Iterator[Hit]:
+    # tables of extensions are not part of a Schema: a reference into a schema where an
+    # extension is installed may point at one (postgis' spatial_ref_sys)
+    extended = {e.schema_ or DEFAULT_SCHEMA for e in ctx.schema.extensions}
     for t in ctx.schema.tables:
         for fk in t.foreign_keys:
             ref = fk.references
             target = _referenced(ctx, fk)
             where = qualified(ref.schema_, ref.table)
+            if target is None and ref.schema_ in extended:
+                continue
             if target is None:
                 message = f"{_fk_label(t, fk)} references table {where}, which does not exist"
             else:
@@ -364,7 +369,7 @@ def nullable_unique_columns(ctx: RuleContext) -> Iterator[Hit]:
                 )
                 yield Hit(target, _nullable_message(target, open_), fix)
         for i in t.indexes:
-            keys = [k if isinstance(k, str) else k.column for k in i.columns]
+            keys = [key_column(k) for k in i.columns]
             plain = {k for k in keys if k is not None}
             if i.unique and len(keys) > 1 and not i.nulls_not_distinct and nullable & plain:
                 target = Target.index(t, i)

@@ -93,9 +93,15 @@ def naming_style(ctx: RuleContext) -> Iterator[Hit]:
     style = ctx.text("style")
     for target in all_targets(ctx.schema):
         if target.name and not _STYLES[style].match(target.name):
-            better = _styled(target.name, style)
             message = f"{target.kind} {target.label}: '{target.name}' is not {style}"
-            yield Hit(target, message, rename(target, better))
+            yield Hit(target, message, _rename_to(target, _styled(target.name, style)))
+
+
+def _rename_to(target: Target, better: str) -> str:
+    """The rename to ``better``, or advice when no better name can be derived."""
+    if better == target.name or not better.isascii():
+        return "Rename it using only ASCII letters, digits and underscores."
+    return rename(target, better)
 
 
 @rule(
@@ -423,4 +429,4 @@ def name_needs_quoting(ctx: RuleContext) -> Iterator[Hit]:
                 f"{target.kind} {target.label}: '{target.name}' must be double-quoted in"
                 " every query"
             )
-            yield Hit(target, message, rename(target, snake_case(target.name)))
+            yield Hit(target, message, _rename_to(target, snake_case(target.name)))

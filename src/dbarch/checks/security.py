@@ -76,11 +76,6 @@ SAFE_WORDS = (
 )
 
 
-def _contains(name_words: list[str], phrase: list[str]) -> bool:
-    n = len(phrase)
-    return any(name_words[i : i + n] == phrase for i in range(len(name_words) - n + 1))
-
-
 @rule(
     code="DBA602",
     name="plaintext-secret",
@@ -115,15 +110,18 @@ tables:
     ),
 )
 def plaintext_secret(ctx: RuleContext) -> Iterator[Hit]:
-    phrases = [w.split("_") for w in ctx.words("words")]
+    phrases = [f"_{w}_" for w in ctx.words("words")]
     safe = set(ctx.words("safe_words"))
     for t in ctx.schema.tables:
-        for c in t.columns:
-            name_words = words(c.name)
+        for c in t.columns if t.partition_of is None else ():
             info = ctx.facts.type_of(c)
-            if info is None or not info.is_(*TEXT_TYPES) or safe & set(name_words):
+            if info is None or not info.is_(*TEXT_TYPES):
                 continue
-            if any(_contains(name_words, p) for p in phrases):
+            name_words = words(c.name)
+            joined = "_" + "_".join(name_words) + "_"  # phrases match whole words only
+            if safe & set(name_words):
+                continue
+            if any(p in joined for p in phrases):
                 hashed = quote_ident(f"{c.name}_hash")
                 fix = (
                     f"ALTER TABLE {rel(t)} RENAME COLUMN {quote_ident(c.name)} TO {hashed};"

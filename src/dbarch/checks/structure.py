@@ -13,6 +13,7 @@ from dbarch.checks.findings import Hit, Severity, Target
 from dbarch.checks.registry import Param, rule
 from dbarch.checks.sqltext import cols, drop, rel
 from dbarch.checks.typenames import JSON_TYPES
+from dbarch.model.expand import expression_words
 from dbarch.model.objects import Column, Table
 from dbarch.pg.quote import qualified, quote_ident, quote_literal
 
@@ -155,7 +156,8 @@ _NUMBERED = re.compile(r"(.*?[a-z])_?([0-9]+)\Z")
 
 def _groups(t: Table) -> dict[str, list[Column]]:
     """Columns named ``base1``, ``base_2``... by base, with a bare ``base`` as number 1,
-    for bases numbered at least 1 and 2."""
+    for bases numbered at least 1 and 2 whose columns all have the same type (``code``
+    char(3) and ``code2`` char(2) are two codes, not a list)."""
     by_name = {c.name: c for c in t.columns}
     numbered: dict[str, dict[int, Column]] = {}
     for c in t.columns:
@@ -166,7 +168,8 @@ def _groups(t: Table) -> dict[str, list[Column]]:
     for base, members in numbered.items():
         if base in by_name:
             members.setdefault(1, by_name[base])
-        if {1, 2} <= set(members):
+        same_type = len({c.type for c in members.values()}) == 1
+        if {1, 2} <= set(members) and same_type:
             groups[base] = [members[n] for n in sorted(members)]
     return groups
 
@@ -377,7 +380,7 @@ def soft_delete_unique(ctx: RuleContext) -> Iterator[Hit]:
         for a in ctx.facts.access(t):
             if not a.unique or a.target.nodes[-1] is t.primary_key:
                 continue
-            if a.where is not None and mark.name in a.where:
+            if a.where is not None and mark.name in expression_words(a.where, functions=False):
                 continue
             name = quote_ident(f"{a.name}_live" if a.constraint else a.name)
             fix = (
@@ -555,7 +558,8 @@ def orphan_table(ctx: RuleContext) -> Iterator[Hit]:
         into = any((o.schema_, o.name) != here for o, _ in ctx.facts.referencing(t))
         if out or into:
             continue
-        candidates = [c.name for c in t.columns if c.name.endswith("_id")]
+        key = set(t.primary_key.columns) if t.primary_key else set()
+        candidates = [c.name for c in t.columns if c.name.endswith("_id") and c.name not in key]
         fix = (
             f"ALTER TABLE {rel(t)} ADD FOREIGN KEY ({cols(candidates[:1])}) REFERENCES ...;"
             if candidates
