@@ -43,6 +43,7 @@ from dbarch.pg.introspect_text import (
     trigger_condition_and_arguments,
 )
 from dbarch.pg.introspect_types import sequence_options
+from dbarch.pg.names import object_name
 
 _FK_ACTIONS = {
     "a": "no action",
@@ -76,7 +77,7 @@ class RelationRows:
 
 
 def _identity(column: Row, sequence: Row, table: Row) -> Identity:
-    default_name = f"{table['name']}_{column['name']}_seq"
+    default_name = object_name(table["name"], column["name"], "seq")
     name = None
     if (sequence["schema"], sequence["name"]) != (table["schema"], default_name):
         name = relative_name(sequence["schema"], sequence["name"], table["schema"])
