@@ -45,15 +45,43 @@ def _group(rows: np.ndarray, keys: np.ndarray, key_range: int) -> Partition:
     if len(rows) == 0:
         return _EMPTY
     if key_range <= _DENSE_FACTOR * len(rows):
-        counts = np.bincount(keys, minlength=key_range)
-        inverse = keys
-    else:
-        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        return _group_dense(rows, keys, key_range)
+    shift = int(rows.max()).bit_length()
+    if key_range.bit_length() + shift <= 62:
+        return _group_sorted(rows, keys, shift)
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    return _keep_big(rows, inverse, counts)
+
+
+def _group_dense(rows: np.ndarray, keys: np.ndarray, key_range: int) -> Partition:
+    """Grouping by counting: linear in the rows plus the key range."""
+    return _keep_big(rows, keys, np.bincount(keys, minlength=key_range))
+
+
+def _keep_big(rows: np.ndarray, group: np.ndarray, counts: np.ndarray) -> Partition:
     big = counts >= 2
-    keep = big[inverse]
+    keep = big[group]
     new_label = np.cumsum(big, dtype=np.int64) - 1
     return Partition(
-        rows[keep], new_label[inverse[keep]].astype(np.int32), int(np.count_nonzero(big))
+        rows[keep], new_label[group[keep]].astype(np.int32), int(np.count_nonzero(big))
+    )
+
+
+def _group_sorted(rows: np.ndarray, keys: np.ndarray, shift: int) -> Partition:
+    """Grouping by one sort of ``key << shift | row`` (a plain sort is much faster than the
+    argsort behind ``np.unique(return_inverse=True)``)."""
+    packed = (keys << shift) | rows
+    packed.sort()
+    sorted_keys = packed >> shift
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    sizes = np.diff(np.append(starts, len(packed)))
+    group = np.repeat(np.arange(len(starts)), sizes)
+    keep = sizes[group] >= 2
+    big = sizes >= 2
+    new_label = np.cumsum(big, dtype=np.int64) - 1
+    kept = packed[keep] & ((1 << shift) - 1)
+    return Partition(
+        kept.astype(np.int32), new_label[group[keep]].astype(np.int32), int(np.count_nonzero(big))
     )
 
 

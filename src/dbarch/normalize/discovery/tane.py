@@ -128,9 +128,12 @@ class Tane:
         following: dict[int, _Node] = {}
         for done, (x, y) in enumerate(pairs):
             z = x | y
-            if all(z & ~(1 << a) in self.level for a in bits(z)):
-                product = self.workspace.product(self.level[x].partition, self.level[y].partition)
-                following[z] = _Node(product, 0)
+            subsets = [self.level.get(z & ~(1 << a)) for a in bits(z)]
+            if all(subsets):
+                # any two subsets multiply to z's partition: take the two smallest
+                smallest = sorted((len(n.partition.rows), i) for i, n in enumerate(subsets))
+                p, q = (subsets[i].partition for _, i in smallest[:2])
+                following[z] = _Node(self.workspace.product(p, q), 0)
             if done % 64 == 0:
                 self.progress(f"partitions, level {size}", done, len(pairs))
         return following
