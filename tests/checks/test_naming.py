@@ -73,6 +73,7 @@ def test_plural_and_singular_conventions() -> None:
           - {name: order_status, columns: [{name: id, type: bigint, primary_key: true}]}
           - {name: metadata, columns: [{name: id, type: bigint, primary_key: true}]}
           - {name: logs_2024, columns: [{name: id, type: bigint, primary_key: true}]}
+          - {name: t, columns: [{name: id, type: bigint, primary_key: true}]}
     """
     assert messages("DBA202", model) == [
         "table public.order_status: the name should be plural ('order_statuses')",

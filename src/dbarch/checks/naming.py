@@ -143,6 +143,8 @@ def plural_table_names(ctx: RuleContext) -> Iterator[Hit]:
         last = t.name.rsplit("_", 1)[-1]
         if t.partition_of is not None or not last.isalpha() or last != last.lower():
             continue
+        if len(last) < 3:  # t, ab: abbreviations, not nouns
+            continue
         if is_plural(last) == plural:
             continue
         better = replace_last_word(t.name, pluralize(last) if plural else singularize(last))
