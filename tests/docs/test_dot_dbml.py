@@ -43,7 +43,12 @@ def test_every_dot_file_renders_without_a_warning(weird_docs: Path) -> None:
             )
             assert (done.returncode, done.stderr) == (0, ""), path
         assert path.with_suffix(".svg").read_text().lstrip().startswith("<?xml")
-        assert path.with_suffix(".png").read_bytes().startswith(b"\x89PNG")
+        png = path.with_suffix(".png")
+        assert (
+            png.read_bytes().startswith(b"\x89PNG")
+            if path.parent.name == "erd"
+            else not png.exists()
+        )
 
 
 def test_dbml_quotes_what_needs_quoting() -> None:
@@ -90,14 +95,17 @@ def _dbml2sql(path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_dbml_toolchain_parses_the_export(weird_docs: Path, tmp_path: Path) -> None:
     big = tmp_path / "generated.dbml"
     big.write_text(dbml(Catalog(generated(120)), "generated"))
+    outputs = []
     for path in (weird_docs / "schema.dbml", big):
         done = _dbml2sql(path, tmp_path)
         assert done.returncode == 0, done.stderr
         assert "ERROR" not in done.stdout + done.stderr, done.stdout + done.stderr
         log = tmp_path / "dbml-error.log"
         assert not log.exists() or log.read_text() == ""
-        assert "CREATE TABLE" in done.stdout
-    assert "ON DELETE NO ACTION" in _dbml2sql(weird_docs / "schema.dbml", tmp_path).stdout
+        outputs.append(done.stdout)
+    assert outputs[0].count("CREATE TABLE") == len(weird().tables)
+    assert outputs[1].count("CREATE TABLE") == 120
+    assert "ON DELETE NO ACTION" in outputs[0]
 
 
 def test_dbml_toolchain_refuses_a_broken_file(tmp_path: Path) -> None:
