@@ -29,6 +29,12 @@ class Part:
 
     columns: tuple[str, ...]
     key: tuple[str, ...]
+    alternate_keys: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def keys(self) -> tuple[tuple[str, ...], ...]:
+        """The key and the alternate keys."""
+        return (self.key, *self.alternate_keys)
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,9 @@ class Relation:
         return [self.named(fd) for fd in project(self.fds, self.mask(columns))]
 
     def part(self, mask: int) -> Part:
-        """The part ``mask`` with its first candidate key under the projected dependencies."""
-        keys = candidate_keys(mask, project(self.fds, mask))
-        return Part(self.names(mask), self.names(keys[0]))
+        """The part ``mask`` with its candidate keys under the projected dependencies."""
+        keys = [self.names(k) for k in candidate_keys(mask, project(self.fds, mask))]
+        return Part(self.names(mask), keys[0], tuple(keys[1:]))
 
     def violations(self, target: NormalForm = NormalForm.NF3) -> list[Violation]:
         """Every dependency that keeps the relation below ``target``, with its fix."""

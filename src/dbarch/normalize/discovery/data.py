@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,21 +99,36 @@ def _csv_rows(reader: Iterable[list[str]], width: int, path: Path) -> Iterable[l
         yield row
 
 
-def load_csv(path: Path) -> TableData:
-    """A CSV file with a header row, comma-separated, UTF-8 (a byte-order mark is skipped)."""
-    reader = None
+def csv_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
+    """The header and an iterator over the rows of a CSV file (errors: NormalizeError)."""
     try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            header = next(reader, None)
-            if header is None:
-                raise NormalizeError(f"{path}:1: empty file (a header row is expected)")
-            check_columns(header, f"{path}:1")
-            return encode_rows(path.name, header, _csv_rows(reader, len(header), path))
+        f = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise NormalizeError(f"{path}: cannot read: {exc.strerror}") from None
+    reader = csv.reader(f)
+
+    def rows() -> Iterator[list[str]]:
+        with f:
+            try:
+                yield from _csv_rows(reader, len(header), path)
+            except UnicodeDecodeError as exc:
+                raise NormalizeError(f"{path}: not UTF-8 text ({exc.reason})") from None
+            except csv.Error as exc:
+                raise NormalizeError(f"{path}:{reader.line_num}: {exc}") from None
+
+    try:
+        header = next(reader, None)
     except UnicodeDecodeError as exc:
+        f.close()
         raise NormalizeError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except csv.Error as exc:
-        line = reader.line_num if reader is not None else 1
-        raise NormalizeError(f"{path}:{line}: {exc}") from None
+    if header is None:
+        f.close()
+        raise NormalizeError(f"{path}:1: empty file (a header row is expected)")
+    check_columns(header, f"{path}:1")
+    return header, rows()
+
+
+def load_csv(path: Path) -> TableData:
+    """A CSV file with a header row, comma-separated, UTF-8 (a byte-order mark is skipped)."""
+    header, rows = csv_rows(path)
+    return encode_rows(path.name, header, rows)

@@ -1,0 +1,171 @@
+"""Proof on the real rows: run a decomposition's migration on a scratch copy of the table
+and check that the natural join of the parts gives back exactly the original rows.
+
+Rows are compared as bags (``EXCEPT ALL`` both ways) of their text values, and the join
+matches NULL with NULL, the way the dependencies were found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from dbarch.ddl.render import add_primary_key, add_unique, create_table
+from dbarch.model.objects import Column, Table
+from dbarch.normalize.decompose import DecompositionPlan, migration_sql
+from dbarch.pg.connect import connect
+from dbarch.pg.quote import qualified, quote_ident
+
+
+@dataclass(frozen=True)
+class LosslessProof:
+    """Rows before and after, and the rows only one side has (``error``: the migration
+    itself failed, with PostgreSQL's message)."""
+
+    original_rows: int
+    joined_rows: int
+    missing: int
+    extra: int
+    typed: bool = True
+    error: str | None = None
+
+    @property
+    def holds(self) -> bool:
+        """The join of the parts is exactly the original bag of rows."""
+        return self.error is None and self.missing == 0 and self.extra == 0
+
+
+def _columns(names: Sequence[str], alias: dict[str, str]) -> str:
+    return ", ".join(f"{alias[c]}.{quote_ident(c)}::text AS c{i}" for i, c in enumerate(names))
+
+
+def natural_join(tables: Sequence[Table], columns: Sequence[str]) -> str:
+    """``SELECT`` of ``columns`` (as text) from the natural join of ``tables``, joined in
+    order of shared columns with NULL matching NULL."""
+    first, *rest = tables
+    alias = {c.name: "t0" for c in first.columns}
+    sql = f"FROM {qualified(first.schema_, first.name)} AS t0"
+    pending = list(enumerate(rest, start=1))
+    while pending:
+        index = next(
+            (k for k, (_, t) in enumerate(pending) if any(c.name in alias for c in t.columns)), 0
+        )
+        i, table = pending.pop(index)
+        shared = [c.name for c in table.columns if c.name in alias]
+        on = " AND ".join(
+            f"t{i}.{quote_ident(c)} IS NOT DISTINCT FROM {alias[c]}.{quote_ident(c)}"
+            for c in shared
+        )
+        sql += f" JOIN {qualified(table.schema_, table.name)} AS t{i} ON {on or 'TRUE'}"
+        for c in table.columns:
+            alias.setdefault(c.name, f"t{i}")
+    return f"SELECT {_columns(columns, alias)} {sql}"
+
+
+def _count(conn: psycopg.Connection[Any], sql: str) -> int:
+    row = conn.execute(f"SELECT count(*) FROM ({sql}) AS x").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def prove_lossless(dsn: str, plan: DecompositionPlan) -> LosslessProof:
+    """Apply ``plan``'s migration to the table in database ``dsn`` (a scratch copy holding
+    the real rows) in a transaction that is rolled back, and compare the natural join of
+    the parts with the original rows."""
+    original = plan.original
+    names = [c.name for c in original.columns]
+    snapshot = "pg_temp.dbarch_original"
+    alias = {c: "o" for c in names}
+    with connect(dsn) as conn, conn.transaction(force_rollback=True):
+        conn.execute(
+            f"CREATE TEMP TABLE dbarch_original AS SELECT {_columns(names, alias)} "
+            f"FROM {qualified(original.schema_, original.name)} AS o"
+        )
+        before = _count(conn, f"SELECT * FROM {snapshot}")
+        try:
+            with conn.transaction():
+                conn.execute(migration_sql(plan))
+        except psycopg.Error as exc:
+            return LosslessProof(before, 0, before, 0, error=str(exc).strip().splitlines()[0])
+        joined = natural_join(plan.tables, names)
+        return LosslessProof(
+            original_rows=before,
+            joined_rows=_count(conn, joined),
+            missing=_count(conn, f"SELECT * FROM {snapshot} EXCEPT ALL {joined}"),
+            extra=_count(conn, f"{joined} EXCEPT ALL SELECT * FROM {snapshot}"),
+        )
+
+
+def _bare(table: Table, as_text: bool) -> Table:
+    """``table`` with only its columns (types, or text) and keys: enough to hold its rows."""
+    columns = tuple(
+        Column(
+            name=c.name,
+            type="text" if as_text else c.type,
+            nullable=c.nullable,
+            collation=None if as_text else c.collation,
+        )
+        for c in table.columns
+    )
+    return Table(
+        name=table.name,
+        schema=table.schema_,
+        columns=columns,
+        primary_key=table.primary_key,
+        unique=table.unique,
+    )
+
+
+def create_copy(conn: psycopg.Connection[Any], table: Table) -> bool:
+    """Create an empty copy of ``table`` with its column types, or with text columns when
+    the scratch database lacks a type; True when the types were kept."""
+    if table.schema_ != "public":
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(table.schema_)}")
+    for as_text in (False, True):
+        bare = _bare(table, as_text)
+        statements = [create_table(bare, bare.columns, [], [])]
+        if bare.primary_key is not None:
+            statements.append(add_primary_key(bare, bare.primary_key, only=False))
+        statements.extend(add_unique(bare, u, only=False) for u in bare.unique)
+        try:
+            with conn.transaction():
+                conn.execute("\n".join(statements))
+            return not as_text
+        except psycopg.Error:
+            if as_text:
+                raise
+    raise AssertionError("unreachable")
+
+
+def copy_rows(source_dsn: str, table: Table, target_dsn: str) -> bool:
+    """Copy ``table`` with all its rows from ``source_dsn`` into ``target_dsn`` (COPY in
+    text form); True when the column types were kept."""
+    names = ", ".join(quote_ident(c.name) for c in table.columns)
+    name = qualified(table.schema_, table.name)
+    with connect(source_dsn) as source, connect(target_dsn) as target:
+        typed = create_copy(target, table)
+        with (
+            source.cursor() as out_cur,
+            target.cursor() as in_cur,
+            out_cur.copy(f"COPY (SELECT {names} FROM {name}) TO STDOUT") as out,
+            in_cur.copy(f"COPY {name} ({names}) FROM STDIN") as into,
+        ):
+            for block in out:
+                into.write(block)
+    return typed
+
+
+def load_rows(target_dsn: str, table: Table, rows: Iterable[Sequence[str | None]]) -> None:
+    """Create ``table`` in ``target_dsn`` and fill it with ``rows`` (text values)."""
+    names = ", ".join(quote_ident(c.name) for c in table.columns)
+    with connect(target_dsn) as target:
+        create_copy(target, table)
+        with (
+            target.cursor() as cur,
+            cur.copy(f"COPY {qualified(table.schema_, table.name)} ({names}) FROM STDIN") as into,
+        ):
+            for row in rows:
+                into.write_row(row)
