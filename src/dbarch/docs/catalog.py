@@ -161,6 +161,16 @@ class Catalog:
         return any(key and set(key) <= wanted for key in keys)
 
 
+def cardinality(catalog: Catalog, link: Link) -> tuple[bool, bool, bool]:
+    """(parent required, child unique, identifying) of a foreign key: the parent side is
+    exactly one when the columns are NOT NULL; the child side is at most one when the
+    columns are unique; the link identifies the child when they are in its primary key."""
+    child = catalog.by_key[link.source]
+    columns = link.fk.columns
+    identifying = child.primary_key is not None and set(columns) <= set(child.primary_key.columns)
+    return not_null(child, columns), catalog.is_unique(child, columns), identifying
+
+
 def key_of(table: Table) -> TableKey:
     """The (schema, name) key of ``table``."""
     return (table.schema_, table.name)

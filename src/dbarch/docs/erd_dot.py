@@ -14,12 +14,11 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from dbarch.docs.catalog import Catalog, Link, TableKey, display_name
-from dbarch.docs.erd_mermaid import cardinality
-from dbarch.docs.layout import Diagram
+from dbarch.docs.catalog import Catalog, Link, TableKey, cardinality, display_name
+from dbarch.docs.layout import Diagram, key_marks, shown_columns
 from dbarch.docs.types import short_type
 from dbarch.errors import DbarchError
-from dbarch.model.objects import Table
+from dbarch.model.objects import Column, Table
 
 FONT = "Helvetica,Arial,sans-serif"
 HEADER = "#2b5d8a"
@@ -47,11 +46,9 @@ def dot(catalog: Catalog, diagram: Diagram) -> str:
         f'  edge [fontname="{FONT}", fontsize=8, color="#5b6b7a", dir=both];',
     ]
     shown: dict[TableKey, list[str]] = {}
-    for key in diagram.tables:
-        shown[key] = _columns(catalog.by_key[key], None)
-    for key in diagram.context:
-        shown[key] = _columns(catalog.by_key[key], _linked(key, diagram.links))
-    for key, columns in shown.items():
+    for key in (*diagram.tables, *diagram.context):
+        columns = shown_columns(catalog, diagram, key)
+        shown[key] = [c.name for c in columns]
         nid = node_id(catalog, key)
         label = _label(catalog.by_key[key], columns, context=key in diagram.context)
         lines.append(f'  "{nid}" [id="{nid}", label=<{label}>];')
@@ -69,34 +66,7 @@ def _text(text: str) -> str:
     )
 
 
-def _linked(key: TableKey, links: tuple[Link, ...]) -> set[str]:
-    used: set[str] = set()
-    for link in links:
-        if link.source == key:
-            used.update(link.fk.columns)
-        if link.target == key:
-            used.update(link.fk.references.columns)
-    return used
-
-
-def _columns(table: Table, only: set[str] | None) -> list[str]:
-    """Names of the columns to draw: all, or the linked ones and the primary key."""
-    keys = set(table.primary_key.columns) if table.primary_key else set()
-    return [c.name for c in table.columns if only is None or c.name in only or c.name in keys]
-
-
-def _marks(table: Table, column: str) -> str:
-    marks = []
-    if table.primary_key is not None and column in table.primary_key.columns:
-        marks.append("PK")
-    if any(column in fk.columns for fk in table.foreign_keys):
-        marks.append("FK")
-    if any(column in u.columns for u in table.unique):
-        marks.append("UK")
-    return " ".join(marks)
-
-
-def _label(table: Table, columns: list[str], *, context: bool) -> str:
+def _label(table: Table, columns: tuple[Column, ...], *, context: bool) -> str:
     colour = CONTEXT_HEADER if context else HEADER
     title = _text(display_name((table.schema_, table.name)))
     rows = [
@@ -104,15 +74,13 @@ def _label(table: Table, columns: list[str], *, context: bool) -> str:
         f'<tr><td port="h" bgcolor="{colour}"><font color="#ffffff"><b>{title}</b></font></td>'
         "</tr>",
     ]
-    types = {c.name: c for c in table.columns}
-    for index, name in enumerate(columns):
-        column = types[name]
-        marks = _marks(table, name)
-        mark = f"<b>{marks}</b> " if marks else ""
+    marks = key_marks(table)
+    for index, column in enumerate(columns):
+        mark = f"<b>{' '.join(marks[column.name])}</b> " if column.name in marks else ""
         null = "" if column.nullable else " NOT NULL"
         kind = _text(short_type(column.type) + null)
         rows.append(
-            f'<tr><td port="c{index}" align="left">{mark}{_text(name)}'
+            f'<tr><td port="c{index}" align="left">{mark}{_text(column.name)}'
             f' <font color="#5b6b7a">{kind}</font></td></tr>'
         )
     rows.append("</table>")

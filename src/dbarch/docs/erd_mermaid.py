@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from dbarch.docs.catalog import Catalog, Link, TableKey, not_null
-from dbarch.docs.layout import Diagram
+from dbarch.docs.catalog import Catalog, Link, TableKey, cardinality
+from dbarch.docs.layout import Diagram, key_marks, shown_columns
 from dbarch.docs.types import ascii_word, word_type
-from dbarch.model.objects import DEFAULT_SCHEMA, Table
+from dbarch.model.objects import DEFAULT_SCHEMA
 
 # Words Mermaid's lexer takes as keywords when an entity name starts with them.
 _KEYWORD_START = re.compile(
@@ -67,77 +67,28 @@ def mermaid(catalog: Catalog, diagram: Diagram) -> str:
     """The Mermaid ``erDiagram`` source of ``diagram``."""
     names = entity_names([*diagram.tables, *diagram.context])
     lines = ["erDiagram"]
-    for key in diagram.tables:
-        lines += _entity(catalog.by_key[key], names[key], catalog, full=True)
-    for key in diagram.context:
-        lines += _entity(catalog.by_key[key], names[key], catalog, full=False, diagram=diagram)
+    for key in (*diagram.tables, *diagram.context):
+        lines += _entity(catalog, diagram, key, names[key])
     for link in diagram.links:
         lines.append(_relationship(catalog, link, names))
     return "\n".join(lines) + "\n"
 
 
-def _entity(
-    table: Table,
-    name: str,
-    catalog: Catalog,
-    *,
-    full: bool,
-    diagram: Diagram | None = None,
-) -> list[str]:
-    keys = _key_marks(table)
-    columns = table.columns
-    if not full and diagram is not None:
-        used = _linked_columns(table, diagram)
-        columns = tuple(c for c in table.columns if c.name in used or "PK" in keys.get(c.name, ()))
+def _entity(catalog: Catalog, diagram: Diagram, key: TableKey, name: str) -> list[str]:
+    columns = shown_columns(catalog, diagram, key)
+    if not columns:
+        return [f"    {name}"]
+    marks = key_marks(catalog.by_key[key])
     lines = [f"    {name} {{"]
     for column in columns:
         word = attribute_word(column.name)
-        marks = keys.get(column.name, ())
         parts = [f"        {attribute_word(word_type(column.type))} {word}"]
-        if marks:
-            parts.append(",".join(marks))
+        if column.name in marks:
+            parts.append(",".join(marks[column.name]))
         if word != column.name:
             parts.append(f'"{_label(column.name)}"')
         lines.append(" ".join(parts))
-    lines.append("    }")
-    return lines if columns else [f"    {name}"]
-
-
-def _key_marks(table: Table) -> dict[str, tuple[str, ...]]:
-    marks: dict[str, list[str]] = {}
-    if table.primary_key is not None:
-        for column in table.primary_key.columns:
-            marks.setdefault(column, []).append("PK")
-    for fk in table.foreign_keys:
-        for column in fk.columns:
-            if "FK" not in marks.setdefault(column, []):
-                marks[column].append("FK")
-    for unique in table.unique:
-        for column in unique.columns:
-            if "UK" not in marks.setdefault(column, []):
-                marks[column].append("UK")
-    return {column: tuple(m) for column, m in marks.items()}
-
-
-def _linked_columns(table: Table, diagram: Diagram) -> set[str]:
-    key = (table.schema_, table.name)
-    used: set[str] = set()
-    for link in diagram.links:
-        if link.source == key:
-            used.update(link.fk.columns)
-        if link.target == key:
-            used.update(link.fk.references.columns)
-    return used
-
-
-def cardinality(catalog: Catalog, link: Link) -> tuple[bool, bool, bool]:
-    """(parent required, child unique, identifying) of a foreign key: the parent side is
-    exactly one when the columns are NOT NULL; the child side is at most one when the
-    columns are unique; the link identifies the child when they are in its primary key."""
-    child = catalog.by_key[link.source]
-    columns = link.fk.columns
-    identifying = child.primary_key is not None and set(columns) <= set(child.primary_key.columns)
-    return not_null(child, columns), catalog.is_unique(child, columns), identifying
+    return [*lines, "    }"]
 
 
 def _relationship(catalog: Catalog, link: Link, names: dict[TableKey, str]) -> str:

@@ -20,6 +20,7 @@ from fnmatch import fnmatchcase
 from typing import Literal
 
 from dbarch.docs.catalog import Catalog, Link, TableKey, display_name, slug
+from dbarch.model.objects import Column, Table
 
 MAX_TABLES = 50
 
@@ -36,6 +37,34 @@ class Diagram:
     tables: tuple[TableKey, ...]
     context: tuple[TableKey, ...]
     links: tuple[Link, ...]
+
+
+def shown_columns(catalog: Catalog, diagram: Diagram, key: TableKey) -> tuple[Column, ...]:
+    """The columns a diagram draws of table ``key``: all of them for its own tables; the
+    primary key and the columns its links use for a context table."""
+    table = catalog.by_key[key]
+    if key not in diagram.context:
+        return table.columns
+    used = set(table.primary_key.columns) if table.primary_key else set()
+    for link in diagram.links:
+        if link.source == key:
+            used.update(link.fk.columns)
+        if link.target == key:
+            used.update(link.fk.references.columns)
+    return tuple(c for c in table.columns if c.name in used)
+
+
+def key_marks(table: Table) -> dict[str, tuple[str, ...]]:
+    """``PK``, ``FK`` and ``UK`` marks of each column of ``table`` that has some."""
+    marks: dict[str, list[str]] = {}
+    keys = [("PK", table.primary_key.columns if table.primary_key else ())]
+    keys += [("FK", fk.columns) for fk in table.foreign_keys]
+    keys += [("UK", unique.columns) for unique in table.unique]
+    for mark, columns in keys:
+        for column in columns:
+            if mark not in marks.setdefault(column, []):
+                marks[column].append(mark)
+    return {column: tuple(m) for column, m in marks.items()}
 
 
 def overview_diagrams(
