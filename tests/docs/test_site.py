@@ -10,6 +10,7 @@ import pytest
 
 from dbarch.docs import write_docs
 from dbarch.docs.catalog import Catalog
+from tests.docs import tools
 from tests.docs.browser import Chromium, Page
 from tests.docs.schemas import weird
 
@@ -70,6 +71,7 @@ def test_names_are_escaped_everywhere(weird_docs: Path) -> None:
 
 
 def test_table_pages_link_along_foreign_keys_both_ways(weird_docs: Path) -> None:
+    tools.dot()
     catalog = Catalog(weird())
     tables = weird_docs / "site" / "tables"
     for key, table in catalog.by_key.items():
@@ -103,6 +105,7 @@ def _visible_rows(page: Page) -> list[str]:
 
 
 def test_site_in_headless_chromium(weird_docs: Path, chromium: Chromium) -> None:
+    tools.dot()  # the diagrams' nodes link to table pages
     site = weird_docs / "site"
     with chromium.page() as page:
         page.open((site / "index.html").as_uri())
