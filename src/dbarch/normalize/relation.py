@@ -68,10 +68,18 @@ class Relation:
 
     @classmethod
     def from_table(cls, table: Table) -> Relation:
-        """The table's columns with its declared ``functional_dependencies``."""
-        columns = [column.name for column in table.columns]
+        """The table's columns with its declared ``functional_dependencies``, plus one
+        dependency per key: the primary key, and each unique constraint that NULLs
+        cannot slip through (NOT NULL columns or ``NULLS NOT DISTINCT``)."""
+        columns = tuple(column.name for column in table.columns)
+        not_null = {c.name for c in table.columns if not c.nullable}
+        keys = [table.primary_key.columns] if table.primary_key else []
+        keys += [
+            u.columns for u in table.unique if u.nulls_not_distinct or set(u.columns) <= not_null
+        ]
+        implied = [FunctionalDependency(lhs=key, rhs=columns) for key in keys]
         try:
-            return cls(columns, table.functional_dependencies)
+            return cls(columns, [*table.functional_dependencies, *implied])
         except NormalizeError as exc:
             raise NormalizeError(f"table {table.name}: functional dependency: {exc}") from None
 
