@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,26 @@ def test_documents_a_model_file(tmp_path: Path) -> None:
     assert done.stderr.startswith("wrote ") and done.stderr.rstrip().endswith("docs")
     assert (tmp_path / "docs" / "index.md").read_text().startswith("# Weird\n")
     assert (tmp_path / "docs" / "site" / "tables" / "public.users.html").is_file()
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
+    model = tmp_path / "weird.yaml"
+    model.write_text(dump_model(weird(), "yaml"))
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}"
+        done = subprocess.run(
+            [sys.executable, "-m", "dbarch", "docs", str(model), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        trees.append(
+            {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        )
+    assert trees[0] == trees[1]
 
 
 def test_documents_a_live_database(fresh_db: str, tmp_path: Path) -> None:

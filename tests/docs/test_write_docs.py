@@ -12,6 +12,7 @@ import pytest
 from dbarch.docs import DocsError, write_docs
 from dbarch.docs.catalog import Catalog, slug
 from dbarch.docs.layout import MAX_TABLES, neighbourhood, overview_diagrams
+from dbarch.model.objects import Schema
 from tests.docs import tools
 from tests.docs.schemas import generated, weird
 
@@ -52,6 +53,13 @@ def test_the_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
     assert any(name.endswith(".png") for name in one)
     assert any(name.endswith(".svg") for name in one)
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_an_empty_schema_still_gets_its_index_pages(tmp_path: Path) -> None:
+    files = write_docs(Schema(), tmp_path, title="empty")
+    names = [str(f.relative_to(tmp_path)) for f in files]
+    assert "index.md" in names and "site/index.html" in names and "schema.dbml" in names
+    assert "0 tables in 0 schemas." in (tmp_path / "index.md").read_text()
 
 
 def test_input_order_does_not_matter(tmp_path: Path) -> None:

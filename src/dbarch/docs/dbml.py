@@ -80,7 +80,7 @@ def table_ref(key: TableKey) -> str:
 
 def dbml(catalog: Catalog, title: str) -> str:
     """The DBML document of ``catalog``'s schema."""
-    out = [f"Project {ident(title)} {{", "  database_type: 'PostgreSQL'", "}", ""]
+    out = [f"Project {ident(' '.join(title.split()))} {{", "  database_type: 'PostgreSQL'", "}", ""]
     enums = {(e.schema_, e.name): e for e in catalog.schema.enums}
     for enum in catalog.schema.enums:
         out += _enum(enum)
