@@ -1,0 +1,111 @@
+"""``dbarch normalize`` end to end: exit codes, JSON shape, text, errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.pgutil import run_sql
+
+
+def dbarch(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dbarch", "normalize", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _csv(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "people.csv"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+DENORMALIZED = "id,zip,city\n1,1000,Lausanne\n2,1000,Lausanne\n3,8000,Zurich\n4,1003,Lausanne\n"
+
+
+def test_csv_below_target_exits_1_with_json(tmp_path: Path, dev_url: str) -> None:
+    done = dbarch(_csv(tmp_path, DENORMALIZED), "--format", "json", "--dev-url", dev_url)
+    assert done.returncode == 1, done.stderr
+    out = json.loads(done.stdout)
+    [relation] = out["relations"]
+    assert "inclusion_dependencies" not in out
+    assert {"lhs": ["zip"], "rhs": "city", "error": 0.0} in relation["fds"]
+    assert relation["keys"] == [["id"]]
+    assert relation["normal_form"] == "2NF"
+    [violation] = relation["violations"]
+    assert violation["fd"] == {"lhs": ["zip"], "rhs": "city"}
+    assert violation["decomposition"][0] == {"columns": ["zip", "city"], "key": ["zip"]}
+    decomposition = relation["decomposition"]
+    assert decomposition["proof"]["lossless"] is True
+    assert "SELECT DISTINCT zip, city FROM public.people" in decomposition["migration"]
+    again = dbarch(_csv(tmp_path, DENORMALIZED), "--format", "json", "--dev-url", dev_url)
+    assert again.stdout == done.stdout  # deterministic
+
+
+def test_csv_reaching_target_exits_0(tmp_path: Path) -> None:
+    done = dbarch(_csv(tmp_path, "id,name\n1,a\n2,b\n3,a\n"), "--no-prove")
+    assert done.returncode == 0, done.stderr
+    assert "normal form: BCNF (target 3NF)" in done.stdout
+    assert "1 of 1 relations reach 3NF" in done.stdout
+
+
+def test_target_2nf_accepts_transitive_dependencies(tmp_path: Path) -> None:
+    done = dbarch(_csv(tmp_path, DENORMALIZED), "--target", "2nf", "--no-prove")
+    assert done.returncode == 0, done.stdout
+
+
+def test_max_error_finds_dirty_dependencies(tmp_path: Path) -> None:
+    rows = "".join(f"{i},{i % 3},{'x' if i % 3 else 'y'}\n" for i in range(100))
+    rows += "100,1,y\n"  # one dirty row
+    path = _csv(tmp_path, "id,a,b\n" + rows)
+    exact = json.loads(dbarch(path, "--format", "json", "--no-prove").stdout)
+    approx = json.loads(
+        dbarch(path, "--format", "json", "--no-prove", "--max-error", "0.01").stdout
+    )
+    assert {"lhs": ["a"], "rhs": "b", "error": 0.0} not in exact["relations"][0]["fds"]
+    assert {"lhs": ["a"], "rhs": "b", "error": 1 / 101} in approx["relations"][0]["fds"]
+
+
+def test_user_errors_exit_2(tmp_path: Path) -> None:
+    missing = dbarch(str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    bad = dbarch(_csv(tmp_path, "a,b\n1\n"))
+    assert bad.returncode == 2 and "people.csv:2: 1 fields" in bad.stderr
+    error = dbarch(_csv(tmp_path, DENORMALIZED), "--max-error", "1.5")
+    assert error.returncode == 2 and "--max-error" in error.stderr
+    table = dbarch(_csv(tmp_path, DENORMALIZED), "--table", "x")
+    assert table.returncode == 2 and "--table applies to database sources" in table.stderr
+    other = dbarch(str(tmp_path))
+    assert other.returncode == 2 and "not a normalize source" in other.stderr
+
+
+def test_database_source(fresh_db: str, dev_url: str) -> None:
+    run_sql(
+        fresh_db,
+        """
+        CREATE TABLE city (name text PRIMARY KEY, country text NOT NULL);
+        INSERT INTO city VALUES ('Lausanne', 'CH'), ('Lyon', 'FR');
+        CREATE TABLE person (id integer PRIMARY KEY, city text, zip text);
+        INSERT INTO person VALUES (1, 'Lausanne', '1000'), (2, 'Lyon', '69000'),
+                                  (3, 'Lausanne', '1000');
+        """,
+    )
+    done = dbarch(fresh_db, "--format", "json", "--dev-url", dev_url)
+    assert done.returncode == 1, done.stderr
+    out = json.loads(done.stdout)
+    assert [r["relation"] for r in out["relations"]] == ["public.city", "public.person"]
+    inds = {
+        (i["dependent"]["column"], i["referenced"]["table"], i["referenced"]["column"])
+        for i in out["inclusion_dependencies"]
+    }
+    assert ("city", "city", "name") in inds
+    only = dbarch(fresh_db, "--table", "city", "--no-prove")
+    assert only.returncode == 0, only.stdout
+    unknown = dbarch(fresh_db, "--table", "nope")
+    assert unknown.returncode == 2 and "no table 'nope'" in unknown.stderr
