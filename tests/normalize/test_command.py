@@ -5,18 +5,36 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import typer
+from typer.testing import CliRunner
+
+from dbarch.commands.normalize import register
+from dbarch.errors import DbarchError
 from tests.pgutil import run_sql
 
 
-def dbarch(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dbarch", "normalize", *args],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def dbarch(*args: str) -> Run:
+    """``dbarch normalize ARGS`` in this process; a DbarchError becomes exit 2 with
+    ``error: ...`` on stderr, as the CLI's main() does (checked once by subprocess below)."""
+    app = typer.Typer()
+    register(app)
+    app.command("other", hidden=True)(lambda: None)  # keep "normalize" a subcommand
+    result = CliRunner().invoke(app, ["normalize", *args])
+    if isinstance(result.exception, DbarchError):
+        return Run(2, result.stdout, f"error: {result.exception}")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, "")
 
 
 def _csv(tmp_path: Path, text: str) -> str:
@@ -71,10 +89,19 @@ def test_max_error_finds_dirty_dependencies(tmp_path: Path) -> None:
     assert {"lhs": ["a"], "rhs": "b", "error": 1 / 101} in approx["relations"][0]["fds"]
 
 
-def test_user_errors_exit_2(tmp_path: Path) -> None:
-    missing = dbarch(str(tmp_path / "nope.csv"))
-    assert missing.returncode == 2 and "cannot read" in missing.stderr
+def test_the_real_command_line_exits_2_on_user_errors(tmp_path: Path) -> None:
+    missing = subprocess.run(
+        [sys.executable, "-m", "dbarch", "normalize", str(tmp_path / "nope.csv")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2, missing.stderr
+    assert missing.stderr.startswith("error: ") and "cannot read" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_user_errors_exit_2(tmp_path: Path) -> None:
     bad = dbarch(_csv(tmp_path, "a,b\n1\n"))
     assert bad.returncode == 2 and "people.csv:2: 1 fields" in bad.stderr
     error = dbarch(_csv(tmp_path, DENORMALIZED), "--max-error", "1.5")
