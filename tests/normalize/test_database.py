@@ -118,3 +118,17 @@ def test_a_decomposition_that_loses_rows_is_caught(fresh_db: str, dev_url: str) 
     [report] = result.reports
     assert report.proof is not None and not report.proof.holds
     assert report.proof.error is not None or report.proof.missing or report.proof.extra
+
+
+def test_types_the_scratch_server_lacks_are_compared_as_text(fresh_db: str, dev_url: str) -> None:
+    run_sql(
+        fresh_db,
+        """
+        CREATE TYPE size AS ENUM ('S', 'M', 'L');
+        CREATE TABLE shirt (id integer PRIMARY KEY, model text NOT NULL, size size NOT NULL);
+        INSERT INTO shirt SELECT i, 'm' || (i % 5), (ARRAY['S','M','L']::size[])[1 + i % 5 % 3]
+        FROM generate_series(1, 30) i;
+        """,
+    )
+    [report] = normalize_source(fresh_db, dev_url=dev_url).reports
+    assert report.proof is not None and report.proof.holds and not report.proof.typed

@@ -99,6 +99,21 @@ def prove_lossless(dsn: str, plan: DecompositionPlan) -> LosslessProof:
         )
 
 
+def _text_columns(table: Table) -> Table:
+    columns = tuple(c.model_copy(update={"type": "text", "collation": None}) for c in table.columns)
+    return table.model_copy(update={"columns": columns})
+
+
+def as_text(plan: DecompositionPlan) -> DecompositionPlan:
+    """``plan`` with every column of type text: for a copy made with text columns."""
+    return DecompositionPlan(
+        _text_columns(plan.original),
+        _text_columns(plan.main),
+        tuple(_text_columns(t) for t in plan.new_tables),
+        plan.moved,
+    )
+
+
 def _bare(table: Table, as_text: bool) -> Table:
     """``table`` with only its columns (types, or text) and keys: enough to hold its rows."""
     columns = tuple(
@@ -119,25 +134,26 @@ def _bare(table: Table, as_text: bool) -> Table:
     )
 
 
+def _create(conn: psycopg.Connection[Any], table: Table) -> None:
+    statements = [create_table(table, table.columns, [], [])]
+    if table.primary_key is not None:
+        statements.append(add_primary_key(table, table.primary_key, only=False))
+    statements.extend(add_unique(table, u, only=False) for u in table.unique)
+    with conn.transaction():
+        conn.execute("\n".join(statements))
+
+
 def create_copy(conn: psycopg.Connection[Any], table: Table) -> bool:
     """Create an empty copy of ``table`` with its column types, or with text columns when
     the scratch database lacks a type; True when the types were kept."""
     if table.schema_ != "public":
         conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(table.schema_)}")
-    for as_text in (False, True):
-        bare = _bare(table, as_text)
-        statements = [create_table(bare, bare.columns, [], [])]
-        if bare.primary_key is not None:
-            statements.append(add_primary_key(bare, bare.primary_key, only=False))
-        statements.extend(add_unique(bare, u, only=False) for u in bare.unique)
-        try:
-            with conn.transaction():
-                conn.execute("\n".join(statements))
-            return not as_text
-        except psycopg.Error:
-            if as_text:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        _create(conn, _bare(table, as_text=False))
+    except psycopg.Error:
+        _create(conn, _bare(table, as_text=True))
+        return False
+    return True
 
 
 def copy_rows(source_dsn: str, table: Table, target_dsn: str) -> bool:

@@ -17,7 +17,7 @@ from dbarch.normalize.discovery.profile import SAMPLE_ROWS, profile_data, profil
 from dbarch.normalize.discovery.progress import Progress, silent
 from dbarch.normalize.fd import NormalizeError
 from dbarch.normalize.forms import NormalForm
-from dbarch.normalize.proof import copy_rows, load_rows, prove_lossless
+from dbarch.normalize.proof import as_text, copy_rows, load_rows, prove_lossless
 from dbarch.pg.connect import connect, redact
 from dbarch.pg.devdb import dev_server
 from dbarch.pg.introspect import inspect_database
@@ -94,7 +94,7 @@ def _prove(
                 else:
                     load_rows(scratch, report.plan.original, csv_rows(Path(source))[1])
                     typed = True
-                proof = prove_lossless(scratch, report.plan)
+                proof = prove_lossless(scratch, report.plan if typed else as_text(report.plan))
             proof = dataclasses.replace(proof, typed=typed)
             proven.append(dataclasses.replace(report, proof=proof))
     return proven
