@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from dbarch.normalize.discovery.profile import SAMPLE_ROWS
+from dbarch.normalize.discovery import SAMPLE_ROWS
 from dbarch.normalize.discovery.progress import Progress as ProgressCallback
 from dbarch.normalize.discovery.progress import silent
 

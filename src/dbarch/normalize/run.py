@@ -10,10 +10,11 @@ from pathlib import Path
 
 from dbarch.model.objects import Table
 from dbarch.normalize.analysis import RelationReport, analyze_profile, csv_table
+from dbarch.normalize.discovery import SAMPLE_ROWS
 from dbarch.normalize.discovery.data import csv_rows, load_csv
 from dbarch.normalize.discovery.database import TableRef
 from dbarch.normalize.discovery.ind import ColumnRef, InclusionDependency, discover_inds
-from dbarch.normalize.discovery.profile import SAMPLE_ROWS, profile_data, profile_table
+from dbarch.normalize.discovery.profile import profile_data, profile_table
 from dbarch.normalize.discovery.progress import Progress, silent
 from dbarch.normalize.fd import NormalizeError
 from dbarch.normalize.forms import NormalForm

@@ -17,15 +17,13 @@ from typing import Any
 
 import psycopg
 
+from dbarch.normalize.discovery import SAMPLE_ROWS
 from dbarch.normalize.discovery import database as db
 from dbarch.normalize.discovery.data import TableData, encode_rows
 from dbarch.normalize.discovery.progress import Progress, silent
 from dbarch.normalize.discovery.tane import FoundFD, discover_fds, max_removals
 from dbarch.normalize.discovery.ucc import discover_uccs
 from dbarch.normalize.discovery.verify import Verifier
-
-SAMPLE_ROWS = 100_000
-"""Tables with more rows than this are sampled to about this many rows."""
 
 
 @dataclass(frozen=True)
