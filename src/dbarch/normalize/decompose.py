@@ -21,6 +21,7 @@ from dbarch.model.objects import (
     IndexElement,
     PrimaryKey,
     Reference,
+    Schema,
     Table,
     UniqueConstraint,
 )
@@ -170,6 +171,17 @@ def plan_decomposition(table: Table, relation: Relation, proposal: Proposal) -> 
         t.model_copy(update={"foreign_keys": tuple(f)}) for t, f in zip(tables, fks, strict=True)
     ]
     return DecompositionPlan(table, linked[0], tuple(linked[1:]), moved)
+
+
+def apply_plan(schema: Schema, plan: DecompositionPlan) -> Schema:
+    """``schema`` with the original table replaced by the plan's tables (the model change)."""
+    tables: list[Table] = []
+    for table in schema.tables:
+        if (table.schema_, table.name) == (plan.original.schema_, plan.original.name):
+            tables.extend(plan.tables)
+        else:
+            tables.append(table)
+    return schema.model_copy(update={"tables": tuple(tables)})
 
 
 def _key_statements(table: Table) -> list[str]:
