@@ -12,10 +12,24 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dbarch.pg.devdb import DevServer
-from tests.migrate.diff import cases_tables
+from tests.migrate.diff import (
+    cases_code,
+    cases_keys,
+    cases_partitions,
+    cases_security,
+    cases_tables,
+    cases_types,
+)
 from tests.migrate.diff.proof import Case, prove
 
-CASES = [*cases_tables.CASES]
+CASES = [
+    *cases_tables.CASES,
+    *cases_keys.CASES,
+    *cases_types.CASES,
+    *cases_code.CASES,
+    *cases_partitions.CASES,
+    *cases_security.CASES,
+]
 WORKERS = 4
 
 

@@ -32,6 +32,7 @@ from dbarch.model.objects import (
     PrimaryKey,
     Privileged,
     Role,
+    SchemaDef,
     Sequence,
     Table,
     Trigger,
@@ -93,6 +94,7 @@ def describe(obj: TopObject) -> str:
 
 _KINDS: dict[type, str] = {
     Role: "role",
+    SchemaDef: "schema",
     Extension: "extension",
     EnumType: "enum",
     Domain: "domain",

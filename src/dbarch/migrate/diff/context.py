@@ -10,6 +10,7 @@ from dbarch.errors import DbarchError
 from dbarch.migrate.diff.changes import Change, QualName
 from dbarch.migrate.diff.graph import Graph
 from dbarch.migrate.diff.match import Matching
+from dbarch.migrate.diff.renames import Renames
 from dbarch.model.objects import Table
 
 
@@ -31,8 +32,10 @@ class Context:
     _old_tables: dict[Key, Table] = field(default_factory=dict)
     _new_tables: dict[Key, Table] = field(default_factory=dict)
     _index_plans: dict[bool, IndexPlan] = field(default_factory=dict)
+    renames: Renames = field(default_factory=Renames)
 
     def __post_init__(self) -> None:
+        self.renames = Renames.of(self.matching)
         for old, new in self.matching.pairs:
             if isinstance(old, Table) and isinstance(new, Table):
                 self._old_tables[relation_key(new.schema_, new.name)] = old

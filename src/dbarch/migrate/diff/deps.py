@@ -221,7 +221,9 @@ class DepsOf:
             needs = self.column(table, change.column)
             return Deps(provides=frozenset({key}), needs=needs | {named(key)})
         if isinstance(change, DropColumn):
-            return Deps(removes=frozenset({self.old_table(table)}), needs=frozenset({named(key)}))
+            old_key = self.old_table(table)
+            default = (*old_key, f"default:{change.column.name}")
+            return Deps(removes=frozenset({old_key, default}), needs=frozenset({named(key)}))
         if isinstance(change, RenameColumn):
             return Deps(provides=frozenset({key}), needs=frozenset({named(key)}))
         old, new = change.old, change.new
@@ -231,8 +233,10 @@ class DepsOf:
             removes.add(self.old_table(table))
         if old.default != new.default:
             old_table = change.old_table or self.ctx.old_table_of(table) or table
-            removes.add(default_key(old_table, old.name))
-            provides.add(default_key(table, new.name))
+            if old.default is not None:
+                removes.add(default_key(old_table, old.name))
+            if new.default is not None:
+                provides.add(default_key(table, new.name))
         return Deps(
             removes=frozenset(removes),
             provides=frozenset(provides),

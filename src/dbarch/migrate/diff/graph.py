@@ -141,9 +141,12 @@ class Graph:
         self.requires: dict[Key, frozenset[Key]] = {}
         self.soft: dict[Key, SoftRefs] = {}
         for step in self.steps:
-            self.requires[step.key] = step.all_requirements()
             if step.key[0] == "relation" and len(step.key) == 3:
+                # a table's defaults and checks are keys of their own
+                self.requires[step.key] = step.requires - {step.key}
                 self._soft_parts(step)
+            else:
+                self.requires[step.key] = step.all_requirements()
         self._closure: dict[Key, frozenset[Key]] = {}
 
     def _soft_parts(self, step: DdlStep) -> None:

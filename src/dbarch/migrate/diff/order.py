@@ -10,6 +10,9 @@ item A when:
 * A removes a key that something removed by B depends on (in the old Schema, directly
   or not): dependents are dropped first;
 * A lists B among its explicit predecessors (the steps of one change, in order).
+
+The second and third rules do not apply between items of one ``group`` (the steps of
+one change): their order is the change's own.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Item:
     priority: tuple[object, ...]
     label: str
     after: tuple[int, ...] = ()
+    group: int | None = None
 
 
 class OrderError(DiffError):
@@ -73,12 +77,14 @@ def order(items: Sequence[Item], old: Graph) -> list[int]:
         deps = item.deps
         for key in deps.needs:
             before[i].update(providers.get(key, ()))
+        others: set[int] = set()
         for key in deps.provides - deps.removes:
-            before[i].update(removers.get(key, ()))
+            others.update(removers.get(key, ()))
         for key in deps.removes:
             for dependent in closure.get(key, ()):
                 if dependent not in deps.removes:
-                    before[i].update(removers.get(dependent, ()))
+                    others.update(removers.get(dependent, ()))
+        before[i] |= {j for j in others if item.group is None or items[j].group != item.group}
         before[i].discard(i)
     return _kahn(items, before)
 

@@ -1,8 +1,10 @@
 """Changes -> steps: the recipes' common machinery and the global order of the steps.
 
 Each change becomes one or more steps (its *recipe*, see the ``recipes_*`` modules).
-The reverse of a change is the recipe of its inverse, attached to the change's first
-step: undoing the plan runs it after the reverse of every later change. Steps are put
+The reverse of a change is the recipe of its inverse, attached to the change's last
+step: undoing the plan runs it after the reverse of everything that came after the
+change was complete (dependents created again, say), and before the reverse of what
+came before it. Steps are put
 in order with the changes' dependency keys (a recipe may give a step its own keys: the
 swap of an expand/contract change is what needs a dependent view out of the way, not the
 column added before it), so dependents are dropped as late and created as early as the
@@ -183,9 +185,9 @@ class Planner:
             except Refused:
                 continue
             if found and not isinstance(change, (CreateObject, DropObject)):
-                first = found[0]
+                last = found[-1]
                 reverse = self.reverse_of(change)
-                found[0] = replace(first, step=replace(first.step, reverse=reverse))
+                found[-1] = replace(last, step=replace(last.step, reverse=reverse))
             drafts += [(position, d) for d in found]
         if self.refusals:
             raise PlanError(list(dict.fromkeys(self.refusals)))
@@ -200,6 +202,7 @@ class Planner:
                     (change_phase(change), position, index),
                     draft.step.summary,
                     after,
+                    position,
                 )
             )
             previous[position] = index

@@ -42,6 +42,7 @@ from dbarch.model.objects import (
     Function,
     MaterializedView,
     Privileged,
+    Role,
     SchemaDef,
     Sequence,
     Table,
@@ -141,7 +142,9 @@ def create_object(p: Planner, change: CreateObject) -> list[Draft]:
     main = object_key(obj)
     catalog = _catalogs(p, True)
     drafts = []
-    drop = tuple(d.step for d in _drop_drafts(p, obj, change.ddl, catalog, restore=False))
+    drop: tuple[Step, ...] = ()
+    if not isinstance(obj, Role):  # roles belong to the cluster: never dropped
+        drop = tuple(d.step for d in _drop_drafts(p, obj, change.ddl, catalog, restore=False))
     for ddl in change.ddl:
         provides = {ddl.key, named(ddl.key)}
         reverse: tuple[Step, ...] = ()

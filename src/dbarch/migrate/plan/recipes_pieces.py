@@ -477,7 +477,17 @@ def detach_partition(p: Planner, change: DetachPartition) -> list[Draft]:
     )
     statement = sql.detach_partition(parent, partition, concurrently=concurrently)
     result = effects(operation, table=parent, partition=partition)
-    return [p.draft(change.summary, [statement], result)]
+    drafts = [p.draft(change.summary, [statement], result)]
+    if concurrently:
+        kept = [c.name for c in partition.checks if c.name is not None]
+        drafts.append(
+            p.draft(
+                f"drop the check DETACH CONCURRENTLY added to {_label(partition)}",
+                [sql.drop_checks_except(partition, kept)],
+                effects(Operation.DROP_CONSTRAINT, table=partition),
+            )
+        )
+    return drafts
 
 
 @recipe(SetInherit)

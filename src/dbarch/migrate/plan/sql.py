@@ -29,7 +29,7 @@ from dbarch.model.objects import (
     Table,
     View,
 )
-from dbarch.pg.quote import qualified, quote_ident, quote_literal
+from dbarch.pg.quote import dollar_quote, qualified, quote_ident, quote_literal
 
 _INTEGER_RANGES = {
     "smallint": (-32768, 32767),
@@ -201,6 +201,27 @@ def drop_expression(table: Table, column: str) -> str:
 def drop_constraint(table: Table, name: str) -> str:
     """``ALTER TABLE t DROP CONSTRAINT n;``"""
     return f"{alter_table(table)} DROP CONSTRAINT {quote_ident(name)};"
+
+
+def drop_checks_except(table: Table, kept: list[str]) -> str:
+    """A DO block dropping every CHECK constraint of ``table`` not named in ``kept`` (the
+    one ``DETACH PARTITION ... CONCURRENTLY`` adds has a name PostgreSQL chooses)."""
+    names = ", ".join(quote_literal(name) for name in kept)
+    body = (
+        "\nDECLARE\n"
+        f"{INDENT}target constant regclass := "
+        f"{quote_literal(qualified(table.schema_, table.name))}::regclass;\n"
+        f"{INDENT}found name;\n"
+        "BEGIN\n"
+        f"{INDENT}FOR found IN SELECT conname FROM pg_catalog.pg_constraint\n"
+        f"{INDENT * 2}WHERE conrelid = target AND contype = 'c'\n"
+        f"{INDENT * 2}AND conname <> ALL (ARRAY[{names}]::name[])\n"
+        f"{INDENT}LOOP\n"
+        f"{INDENT * 2}EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', target, found);\n"
+        f"{INDENT}END LOOP;\n"
+        "END\n"
+    )
+    return f"DO {dollar_quote(body)};"
 
 
 def rename_constraint(table: Table, old: str, new: str) -> str:

@@ -1,0 +1,104 @@
+"""Diff cases for schemas, enums, domains, composite types and sequences."""
+
+from __future__ import annotations
+
+from tests.migrate.diff.declare import renamed
+from tests.migrate.diff.proof import Case
+
+MOOD = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
+USE = "CREATE TABLE t (id int, m mood DEFAULT 'ok', ms mood[]);"
+ROWS = "INSERT INTO t VALUES (1, 'sad', '{sad,ok}'), (2, 'happy', '{}'), (3, NULL, NULL);"
+ALL = "SELECT id, m::text, ms::text FROM t ORDER BY 1"
+
+CASES = [
+    Case("create schema", "", "CREATE SCHEMA app; CREATE TABLE app.t (x int);"),
+    Case("drop schema", "CREATE SCHEMA app; CREATE TABLE app.t (x int);", ""),
+    Case(
+        "rename schema",
+        "CREATE SCHEMA app; CREATE TABLE app.t (x int); CREATE INDEX i ON app.t (x);",
+        "CREATE SCHEMA core; CREATE TABLE core.t (x int); CREATE INDEX i ON core.t (x);",
+        data="INSERT INTO app.t VALUES (1), (2);",
+        query="SELECT * FROM app.t ORDER BY 1",
+        query_after="SELECT * FROM core.t ORDER BY 1",
+        declare=renamed("schemas", "core", "app"),
+    ),
+    Case(
+        "schema comment and public",
+        "CREATE SCHEMA app;",
+        "CREATE SCHEMA app; COMMENT ON SCHEMA app IS 'the app';"
+        "COMMENT ON SCHEMA public IS 'mine'; REVOKE CREATE ON SCHEMA public FROM PUBLIC;",
+    ),
+    Case("create enum", "", MOOD + USE),
+    Case("drop enum", MOOD, ""),
+    Case(
+        "add enum values",
+        MOOD + USE,
+        "CREATE TYPE mood AS ENUM ('awful', 'sad', 'ok', 'fine', 'happy', 'ecstatic');" + USE,
+        data=ROWS,
+        query=ALL,
+    ),
+    Case(
+        "remove an enum value",
+        MOOD + USE,
+        "CREATE TYPE mood AS ENUM ('sad', 'ok');" + USE,
+        data="INSERT INTO t VALUES (1, 'sad', '{sad,ok}'), (2, 'ok', '{}');",
+        query=ALL,
+    ),
+    Case(
+        "reorder enum values",
+        MOOD + USE,
+        "CREATE TYPE mood AS ENUM ('happy', 'ok', 'sad');" + USE,
+        data=ROWS,
+        query=ALL,
+    ),
+    Case(
+        "rename enum",
+        MOOD + USE,
+        "CREATE TYPE feeling AS ENUM ('sad', 'ok', 'happy');"
+        "CREATE TABLE t (id int, m feeling DEFAULT 'ok', ms feeling[]);",
+        data=ROWS,
+        query=ALL,
+        declare=renamed("enums", "feeling", "mood"),
+    ),
+    Case("enum comment", MOOD, MOOD + "COMMENT ON TYPE mood IS 'how it goes';"),
+    Case(
+        "create domain",
+        "",
+        "CREATE DOMAIN pos AS integer DEFAULT 1 NOT NULL CONSTRAINT pos_check CHECK (VALUE > 0);"
+        "CREATE TABLE t (p pos);",
+    ),
+    Case(
+        "alter domain",
+        "CREATE DOMAIN d AS text DEFAULT 'a' CONSTRAINT short CHECK (length(VALUE) < 10);",
+        "CREATE DOMAIN d AS text NOT NULL CONSTRAINT shorter CHECK (length(VALUE) < 5);"
+        "COMMENT ON CONSTRAINT shorter ON DOMAIN d IS 'five';",
+    ),
+    Case(
+        "domain base type change",
+        "CREATE DOMAIN d AS integer;",
+        "CREATE DOMAIN d AS bigint;",
+    ),
+    Case(
+        "composite type",
+        "CREATE TYPE pair AS (a int, b text);",
+        "CREATE TYPE pair AS (a bigint, c date); COMMENT ON COLUMN pair.a IS 'first';",
+    ),
+    Case("create sequence", "", "CREATE SEQUENCE s START 5 INCREMENT 2 CACHE 10 CYCLE;"),
+    Case("drop sequence", "CREATE SEQUENCE s;", ""),
+    Case(
+        "alter sequence",
+        "CREATE SEQUENCE s;",
+        "CREATE SEQUENCE s AS integer START 100 MAXVALUE 1000 INCREMENT 5 CACHE 4;",
+    ),
+    Case(
+        "sequence owned by",
+        "CREATE TABLE t (a int); CREATE SEQUENCE s;",
+        "CREATE TABLE t (a int); CREATE SEQUENCE s OWNED BY t.a;",
+    ),
+    Case(
+        "rename sequence",
+        "CREATE SEQUENCE s; CREATE TABLE t (a bigint DEFAULT nextval('s'));",
+        "CREATE SEQUENCE s2; CREATE TABLE t (a bigint DEFAULT nextval('s2'));",
+        declare=renamed("sequences", "s2", "s"),
+    ),
+]
