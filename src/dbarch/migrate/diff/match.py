@@ -140,7 +140,7 @@ def possible_renames(
                 warnings.append(
                     f"possible rename: {what(candidate)} is dropped and {what(item)} created "
                     f"alike; declare renamed_from: {getattr(candidate, 'name', '')} on the "
-                    "new one to rename it and keep its data"
+                    "new one to rename it instead"
                 )
                 break
     return warnings

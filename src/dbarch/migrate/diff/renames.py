@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from pglast.parser import ParseError, scan
 
+from dbarch.ddl.sqlrefs import split_dotted
 from dbarch.migrate.diff.match import Matching, match_named
 from dbarch.model.objects import (
     Aggregate,
@@ -30,7 +31,6 @@ from dbarch.model.objects import (
     Table,
     View,
 )
-from dbarch.ddl.sqlrefs import split_dotted
 from dbarch.pg.quote import quote_ident, quote_literal
 
 # fields holding SQL text, for every class but where noted

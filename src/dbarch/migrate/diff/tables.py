@@ -175,10 +175,10 @@ def _columns(ctx: Context, old: Table, new: Table, what: str) -> list[Tagged]:
     for column in added:
         if column.name not in inherited:
             out.append((column_key(new, column.name), AddColumn(table=new, column=column)))
-    order_old = [c.name for c in old.columns if c.name in {n.name for _, n in pairs}]
     renamed = {o.name: n.name for o, n in pairs}
-    order_new = [c.name for c in new.columns if c.name in renamed.values()]
-    if [renamed[n] for n in order_old] != order_new:
+    order_old = [renamed[c.name] for c in old.columns if c.name in renamed]
+    order_new = [c.name for c in new.columns if c.name in set(renamed.values())]
+    if order_old != order_new:
         ctx.warnings.append(
             f"{what}: the columns are in another order; PostgreSQL cannot reorder columns "
             "in place, so the order is left as it is"
