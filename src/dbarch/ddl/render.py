@@ -99,8 +99,9 @@ def _options(options: Mapping[str, str], what: str) -> str:
     return f"WITH ({', '.join(parts)})"
 
 
-def _collate(collation: str | None) -> str:
-    return f" COLLATE {quote_ident(collation)}" if collation is not None else ""
+def _collate(collation: str) -> str:
+    """``COLLATE name``: a collation is a raw name (``C``, ``en_US.utf8``)."""
+    return f"COLLATE {quote_ident(collation)}"
 
 
 def _deferrable(deferrable: bool, initially_deferred: bool) -> str:
@@ -174,11 +175,13 @@ def create_enum(enum: EnumType) -> str:
 
 def create_composite(composite: CompositeType) -> str:
     """``CREATE TYPE name AS (...);``"""
-    attributes = ",\n".join(
-        f"{INDENT}{quote_ident(a.name)} {fragment(a.type)}{_collate(a.collation)}"
-        for a in composite.attributes
-    )
-    body = f"\n{attributes}\n" if attributes else ""
+    lines = []
+    for attribute in composite.attributes:
+        line = f"{INDENT}{quote_ident(attribute.name)} {fragment(attribute.type)}"
+        if attribute.collation is not None:
+            line += " " + _collate(attribute.collation)
+        lines.append(line)
+    body = "\n" + ",\n".join(lines) + "\n" if lines else ""
     return f"CREATE TYPE {qualified(composite.schema_, composite.name)} AS ({body});"
 
 
@@ -191,7 +194,7 @@ def create_domain(domain: Domain, with_default: bool, checks: Sequence[DomainChe
     """``CREATE DOMAIN`` with its collation, default, NOT NULL and the given checks."""
     clauses = [f"CREATE DOMAIN {qualified(domain.schema_, domain.name)} AS {fragment(domain.type)}"]
     if domain.collation is not None:
-        clauses.append(f"COLLATE {quote_ident(domain.collation)}")
+        clauses.append(_collate(domain.collation))
     if with_default and domain.default is not None:
         clauses.append(f"DEFAULT {fragment(domain.default)}")
     if not domain.nullable:
@@ -403,7 +406,7 @@ def column_definition(column: Column, schema: str) -> str:
     """``name type [COLLATE] [GENERATED ...] [DEFAULT ...] [NOT NULL]``"""
     parts = [quote_ident(column.name), fragment(column.type)]
     if column.collation is not None:
-        parts.append(f"COLLATE {quote_ident(column.collation)}")
+        parts.append(_collate(column.collation))
     if column.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({fragment(column.generated)}) STORED")
     if column.identity is not None:
@@ -557,7 +560,7 @@ def _index_element(key: IndexKey, what: str) -> str:
     element = as_element(key)
     parts = [_element_head(element.column, element.expression, what)]
     if element.collation is not None:
-        parts.append(f"COLLATE {quote_ident(element.collation)}")
+        parts.append(_collate(element.collation))
     if element.opclass is not None:
         parts.append(fragment(element.opclass))
     if element.descending:
