@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from dbarch import __version__
+from dbarch.cli_options import DevUrl, Output, SourceArg
 from dbarch.commands import register_all
 from dbarch.errors import DbarchError
 
@@ -27,26 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 stderr = Console(stderr=True, highlight=False)
-
-DevUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--dev-url",
-        envvar="DBARCH_DEV_URL",
-        help="Scratch PostgreSQL server for SQL sources (default: an embedded, throwaway one).",
-        show_envvar=True,
-    ),
-]
-Output = Annotated[
-    Path | None, typer.Option("-o", "--output", help="Write here instead of stdout ('-').")
-]
-SourceArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="SOURCE",
-        help="Model file (.yaml/.yml/.json), .sql file or directory, postgresql:// URL, or -.",
-    ),
-]
 
 
 class ModelFormat(StrEnum):

@@ -5,20 +5,17 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from dbarch.checks.config import CheckConfig, load_config
-from dbarch.checks.engine import active_rules, columns_to_sample, run_checks
 from dbarch.checks.findings import Finding, Severity
-from dbarch.checks.locations import ModelLocations
-from dbarch.checks.reporters import print_text, to_json, to_sarif
-from dbarch.checks.ruledocs import print_rules, rules_json, rules_markdown
-from dbarch.pg.connect import connect
-from dbarch.pg.stats import Statistics, collect_statistics
-from dbarch.sources import SourceKind, load_source, source_kind
+
+if TYPE_CHECKING:
+    from dbarch.checks.config import CheckConfig
+    from dbarch.pg.stats import Statistics
+from dbarch.cli_options import DevUrl, SourceArg
 
 
 class CheckFormat(StrEnum):
@@ -33,26 +30,10 @@ class RulesFormat(StrEnum):
     markdown = "markdown"
 
 
-SourceArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="SOURCE",
-        help="Model file (.yaml/.yml/.json), .sql file or directory, postgresql:// URL, or -.",
-    ),
-]
-DevUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--dev-url",
-        envvar="DBARCH_DEV_URL",
-        help="Scratch PostgreSQL server for SQL sources (default: an embedded, throwaway one).",
-        show_envvar=True,
-    ),
-]
-
-
 def _statistics_note(settings: CheckConfig, stats: Statistics | None) -> str | None:
     """Which rules read (or would have read) the live database's statistics and rows."""
+    from dbarch.checks.engine import active_rules
+
     wanted = ", ".join(r.code for r in active_rules(settings, statistics=True) if r.statistics)
     if not wanted:
         return None
@@ -79,6 +60,14 @@ def check(
     dev_url: DevUrl = None,
 ) -> None:
     """Review SOURCE against the rules; exit 1 when findings reach --fail-on."""
+    from dbarch.checks.config import load_config
+    from dbarch.checks.engine import active_rules, columns_to_sample, run_checks
+    from dbarch.checks.locations import ModelLocations
+    from dbarch.checks.reporters import print_text, to_json, to_sarif
+    from dbarch.pg.connect import connect
+    from dbarch.pg.stats import collect_statistics
+    from dbarch.sources import SourceKind, load_source, source_kind
+
     settings = load_config(config)
     kind = source_kind(source)
     schema = load_source(source, dev_url=dev_url)
@@ -115,6 +104,8 @@ def rules(
     ),
 ) -> None:
     """List every rule of dbarch check (markdown: docs/rules.md)."""
+    from dbarch.checks.ruledocs import print_rules, rules_json, rules_markdown
+
     if fmt is RulesFormat.text:
         print_rules(Console(highlight=False))
         return

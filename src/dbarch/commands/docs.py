@@ -8,29 +8,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from dbarch.docs import DocsError, write_docs
-from dbarch.sources import load_source
-
-SourceArg = Annotated[
-    str,
-    typer.Argument(
-        metavar="SOURCE",
-        help="Model file (.yaml/.yml/.json), .sql file or directory, postgresql:// URL, or -.",
-    ),
-]
-DevUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--dev-url",
-        envvar="DBARCH_DEV_URL",
-        help="Scratch PostgreSQL server for SQL sources (default: an embedded, throwaway one).",
-        show_envvar=True,
-    ),
-]
+from dbarch.cli_options import DevUrl, SourceArg
 
 
 def parse_groups(specs: list[str]) -> dict[str, list[str]]:
     """``NAME=PATTERN[,PATTERN...]`` options as a mapping of group name to patterns."""
+    from dbarch.docs import DocsError
+
     groups: dict[str, list[str]] = {}
     for spec in specs:
         name, sep, patterns = spec.partition("=")
@@ -58,6 +42,9 @@ def docs(
     dev_url: DevUrl = None,
 ) -> None:
     """Write a data dictionary, ER diagrams, DBML and an HTML site for SOURCE."""
+    from dbarch.docs import write_docs
+    from dbarch.sources import load_source
+
     groups = parse_groups(group or [])
     files = write_docs(load_source(source, dev_url=dev_url), out, title=title, groups=groups)
     Console(stderr=True, highlight=False).print(
