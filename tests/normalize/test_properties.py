@@ -42,7 +42,7 @@ def oracle_form(oracle: Oracle, universe: int) -> NormalForm:
     return NormalForm.NF1
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(relations())
 def test_closure_and_keys_match_the_oracle(rel: tuple[int, list[FD]]) -> None:
     n, fds = rel
@@ -55,7 +55,7 @@ def test_closure_and_keys_match_the_oracle(rel: tuple[int, list[FD]]) -> None:
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(relations())
 def test_minimal_cover_is_minimal_and_equivalent(rel: tuple[int, list[FD]]) -> None:
     _, fds = rel
@@ -71,7 +71,7 @@ def test_minimal_cover_is_minimal_and_equivalent(rel: tuple[int, list[FD]]) -> N
     assert equivalent(canonical_cover(fds), fds)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(relations(), st.data())
 def test_projection_matches_the_oracle(rel: tuple[int, list[FD]], data: st.DataObject) -> None:
     n, fds = rel
@@ -81,7 +81,7 @@ def test_projection_matches_the_oracle(rel: tuple[int, list[FD]], data: st.DataO
     assert equivalent(projected, Oracle(n, fds).projection(part))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(relations())
 def test_normal_form_matches_the_definitions(rel: tuple[int, list[FD]]) -> None:
     n, fds = rel
@@ -94,7 +94,7 @@ def test_normal_form_matches_the_definitions(rel: tuple[int, list[FD]]) -> None:
         assert not is_subset(full, oracle.closure(violation.fd.lhs))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(relations())
 def test_3nf_synthesis_is_3nf_lossless_and_preserving(rel: tuple[int, list[FD]]) -> None:
     n, fds = rel
@@ -112,7 +112,7 @@ def test_3nf_synthesis_is_3nf_lossless_and_preserving(rel: tuple[int, list[FD]])
     assert equivalent(union, fds)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(relations())
 def test_bcnf_decomposition_is_bcnf_and_lossless(rel: tuple[int, list[FD]]) -> None:
     n, fds = rel
@@ -134,7 +134,7 @@ def closure_implies(fds: list[FD], fd: FD) -> bool:
     return is_subset(fd.rhs, closure(fd.lhs, fds))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(relations(), st.data())
 def test_binary_chase_matches_the_intersection_rule(
     rel: tuple[int, list[FD]], data: st.DataObject
