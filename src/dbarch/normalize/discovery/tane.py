@@ -128,11 +128,10 @@ class Tane:
         following: dict[int, _Node] = {}
         for done, (x, y) in enumerate(pairs):
             z = x | y
-            subsets = [self.level.get(z & ~(1 << a)) for a in bits(z)]
-            if all(subsets):
+            subsets = [self.level[s] for a in bits(z) if (s := z & ~(1 << a)) in self.level]
+            if len(subsets) == z.bit_count():
                 # any two subsets multiply to z's partition: take the two smallest
-                smallest = sorted((len(n.partition.rows), i) for i, n in enumerate(subsets))
-                p, q = (subsets[i].partition for _, i in smallest[:2])
+                p, q = sorted((n.partition for n in subsets), key=lambda p: len(p.rows))[:2]
                 following[z] = _Node(self.workspace.product(p, q), 0)
             if done % 64 == 0:
                 self.progress(f"partitions, level {size}", done, len(pairs))
