@@ -93,11 +93,7 @@ def new_migration(
     """Write ``V<next>__<name>.sql`` and ``U<next>__<name>.sql`` into ``directory`` (made
     when missing) taking its end state to ``source``; nothing when they already match."""
     words = migration_name(name)
-    migrations = (
-        read_migrations(directory)
-        if directory.exists()
-        else Migrations(directory, (), {})
-    )
+    migrations = read_migrations(directory) if directory.exists() else Migrations(directory, (), {})
     with dev_server(dev_url) as server:
         old = end_state(migrations, server)
         (new,) = load_for_diff([source], server.admin_dsn)

@@ -43,6 +43,10 @@ def _rel(rv: ast.RangeVar) -> str:
     return qualified(rv.schemaname, rv.relname)
 
 
+def _name(parts: list[str]) -> str:
+    return qualified(parts[-2] if len(parts) > 1 else None, parts[-1])
+
+
 def _index_state(conn: psycopg.Connection[Any], name: str) -> bool | None:
     """None when the index ``name`` does not exist, else whether it is valid."""
     row = conn.execute(
@@ -84,7 +88,7 @@ def _create_index(
 
 
 def _drop_index(conn: psycopg.Connection[Any], node: ast.DropStmt, text: str) -> str | None:
-    names = [qualified(*(n.sval for n in obj)) for obj in node.objects or ()]
+    names = [_name([n.sval for n in obj]) for obj in node.objects or ()]
     gone = all(_index_state(conn, name) is None for name in names)
     return None if gone else text
 

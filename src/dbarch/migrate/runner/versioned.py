@@ -151,7 +151,13 @@ def _to_apply(entries: list[Entry], target: Version | None) -> list[Entry]:
         )
     for entry in wanted:
         row, file = entry.row, entry.file
-        if row is not None and file is not None and row.progress and row.checksum != file.checksum:
+        if (
+            entry.state is State.failed
+            and row is not None
+            and file is not None
+            and row.progress
+            and row.checksum != file.checksum
+        ):
             raise MigrationStateError(
                 f"{file.path}: a run stopped half-way through it and the file changed since; "
                 "restore it to finish the run, then change the schema in a new migration"
