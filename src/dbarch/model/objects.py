@@ -184,8 +184,8 @@ class SequenceOptions(Node):
 
 
 class Sequence(Privileged):
-    """A standalone sequence; ``owned_by`` is ``table.column`` (``schema.table.column``
-    when the table lives in another schema than the sequence)."""
+    """A standalone sequence; ``owned_by`` is ``table.column`` of a table in the
+    sequence's own schema (PostgreSQL refuses OWNED BY across schemas)."""
 
     name: str
     renamed_from: RenamedFrom = None

@@ -48,7 +48,8 @@ def dollar_quote(body: str, tag: str = "") -> str:
     """``$tag$body$tag$`` with a tag that does not occur in ``body``."""
     candidate = tag
     n = 0
-    while f"${candidate}$" in body:
+    # a body ending in "$" would run into an empty tag's closing "$$"
+    while f"${candidate}$" in body or (not candidate and body.endswith("$")):
         n += 1
         candidate = f"{tag}{n}" if tag else f"_{n}"
     return f"${candidate}${body}${candidate}$"
