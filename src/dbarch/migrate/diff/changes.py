@@ -221,8 +221,15 @@ class ColumnUse:
     array: bool
 
     def inverse(self) -> ColumnUse:
-        """The same use seen from the other side."""
-        return ColumnUse(self.old_table, self.old_column, self.table, self.column, self.array)
+        """The same use seen from the other side (the table keeps its current name)."""
+        before = named_like(self.old_table, self.table)
+        return ColumnUse(before, self.old_column, self.table, self.column, self.array)
+
+
+def named_like(structure: Table, named: Table) -> Table:
+    """``structure`` under the schema and name of ``named``: a table as it was, named as
+    it is when an inverse change runs (renames are undone after it)."""
+    return structure.model_copy(update={"name": named.name, "schema_": named.schema_})
 
 
 def _inverse_uses(uses: tuple[ColumnUse, ...]) -> tuple[ColumnUse, ...]:
@@ -380,9 +387,8 @@ class AlterColumn(Change):
     old_table: Table | None = None  # the table before (for the inverse), when it differs
 
     def inverse(self) -> Change:
-        return AlterColumn(
-            table=self.old_table or self.table, old=self.new, new=self.old, old_table=self.table
-        )
+        before = named_like(self.old_table, self.table) if self.old_table else self.table
+        return AlterColumn(table=before, old=self.new, new=self.old, old_table=self.table)
 
     @property
     def summary(self) -> str:

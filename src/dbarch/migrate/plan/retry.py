@@ -19,14 +19,10 @@ _INDENT = "    "
 MAX_PAUSE = 10
 
 
-def _indented(statement: str, depth: int) -> str:
-    pad = _INDENT * depth
-    return "\n".join(pad + line if line else line for line in statement.splitlines())
-
-
 def with_retries(statements: Sequence[str], options: PlanOptions) -> str:
-    """``statements`` in one ``DO`` block that retries them when a lock times out."""
-    body = "\n".join(_indented(s, 3) for s in statements)
+    """``statements`` in one ``DO`` block that retries them when a lock times out (kept
+    verbatim: re-indenting would change multi-line literals)."""
+    body = "\n".join(statements)
     pause = f"least({options.retry_delay!r} * 2 ^ (attempt - 1), {MAX_PAUSE})"
     block = (
         "\nDECLARE\n"
