@@ -3,9 +3,7 @@ and dumps of a database without dbarch's history table."""
 
 from __future__ import annotations
 
-import contextlib
-import secrets
-from collections.abc import Iterator
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,9 +13,6 @@ from typer.testing import CliRunner
 from dbarch.commands.migrate import register
 from dbarch.errors import DbarchError
 from dbarch.migrate.runner.executor import RunOptions
-from dbarch.pg.connect import connect
-from dbarch.pg.devdb import DevServer
-from dbarch.pg.quote import quote_ident
 from tests.pgutil import dump_schema
 
 FAST = RunOptions(lock_timeout="200ms", lock_retries=10, retry_delay=0.1, lock_wait=10)
@@ -64,23 +59,17 @@ def dbarch(*args: str) -> Result:
     return Result(result.exit_code, result.stdout, result.stderr)
 
 
-@contextlib.contextmanager
-def copy_of(server: DevServer, dsn: str) -> Iterator[str]:
-    """DSN of a copy of the database at ``dsn`` (nobody may be connected to it)."""
-    with connect(dsn) as conn:
-        source = conn.info.dbname
-    name = "runner_copy_" + secrets.token_hex(4)
-    with connect(server.admin_dsn) as conn:
-        conn.execute(f"CREATE DATABASE {quote_ident(name)} TEMPLATE {quote_ident(source)}")
-    try:
-        yield server.dsn(name)
-    finally:
-        server.drop_database(name)
+_BLOCK = re.compile(r"^(?=--\n-- Name: )", re.MULTILINE)
 
 
-def dump_without_history(server: DevServer, dsn: str, schema: str = "dbarch") -> str:
-    """``pg_dump --schema-only`` of the database as it would be without dbarch's history."""
-    with copy_of(server, dsn) as copy:
-        with connect(copy) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE")
-        return dump_schema(copy, server.bindir)
+def dump_without_history(dsn: str, bindir: Path, schema: str = "dbarch") -> str:
+    """``pg_dump --schema-only`` of ``dsn`` without the blocks of dbarch's history schema
+    (the ``SET`` lines pg_dump happened to put in them stay)."""
+    kept = []
+    for block in _BLOCK.split(dump_schema(dsn, bindir)):
+        header = block.split("\n", 2)[1] if block.startswith("--\n-- Name: ") else ""
+        if f"Schema: {schema};" in header or header.startswith(f"-- Name: {schema}; Type: SCHEMA;"):
+            kept += [f"{line}\n\n" for line in block.splitlines() if line.startswith("SET ")]
+        else:
+            kept.append(block)
+    return "".join(kept)
