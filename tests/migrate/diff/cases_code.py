@@ -32,7 +32,8 @@ CASES = [
         "rename view",
         T + V + W,
         T
-        + "CREATE VIEW v2 AS SELECT id, name FROM t; CREATE VIEW w AS SELECT id FROM v2 WHERE id > 1;",
+        + "CREATE VIEW v2 AS SELECT id, name FROM t;"
+        + "CREATE VIEW w AS SELECT id FROM v2 WHERE id > 1;",
         declare=renamed("views", "v2", "v"),
     ),
     Case(

@@ -78,4 +78,4 @@ def test_expand_contract_keeps_every_write(pg_server: DevServer) -> None:
             " WHERE t.n IS DISTINCT FROM shadow.n",
         )
         assert differing == [(0,)]
-        assert run_sql(live, "SELECT count(*) > %d FROM t" % ROWS) == [(True,)]
+        assert run_sql(live, f"SELECT count(*) > {ROWS} FROM t") == [(True,)]

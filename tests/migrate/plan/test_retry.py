@@ -19,7 +19,10 @@ from dbarch.pg.connect import connect
 from tests.pgutil import run_sql
 
 ADD = "ALTER TABLE t ADD COLUMN b integer;"
-ADDED = "SELECT count(*) FROM pg_attribute WHERE attname = 'b' AND attrelid IN ('t'::regclass, 'u'::regclass)"
+ADDED = (
+    "SELECT count(*) FROM pg_attribute"
+    " WHERE attname = 'b' AND attrelid IN ('t'::regclass, 'u'::regclass)"
+)
 FAST = PlanOptions(lock_timeout="100ms", lock_retries=3, retry_delay=0.05)
 
 

@@ -9,6 +9,7 @@ it among the others.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 
 from dbarch.ddl.lookup import Key
@@ -61,19 +62,19 @@ NO_DEPS = Deps()
 
 
 @dataclass(frozen=True, kw_only=True)
-class Change:
+class Change(ABC):
     """Base of every change record."""
 
     deps: Deps = field(default=NO_DEPS, compare=False)
 
+    @abstractmethod
     def inverse(self) -> Change:
         """The change that undoes this one."""
-        raise NotImplementedError(type(self).__name__)
 
     @property
+    @abstractmethod
     def summary(self) -> str:
         """One line for people: what the change does."""
-        raise NotImplementedError(type(self).__name__)
 
 
 def name_of(schema: str, name: str) -> str:

@@ -12,8 +12,7 @@ their own). Inline CHECK constraints live inside the table's step; they get the 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from dbarch.ddl import _ordered as ordered_ddl_steps
 from dbarch.ddl.lookup import Catalog, Key, aggregate_key, function_key, relation_key, type_key
@@ -118,16 +117,13 @@ def top_objects(schema: Schema) -> list[TopObject]:
     ]
 
 
-@dataclass(frozen=True)
-class SoftRefs:
-    """What a table's column defaults and inline checks refer to, by column / check name."""
-
-    defaults: Mapping[str, frozenset[Key]]
-    checks: Mapping[str, frozenset[Key]]
-
-
 class Graph:
-    """The DDL steps of one Schema, grouped by object, with their dependencies."""
+    """The DDL steps of one Schema, grouped by object, with their dependencies.
+
+    A table's column defaults and inline checks get keys of their own
+    (``("relation", schema, table, "default:column")``, ``... "check:name"``) requiring
+    what their expressions refer to, so that the table itself does not.
+    """
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
@@ -139,49 +135,22 @@ class Graph:
         for step in self.steps:
             self.owned[owner(step.key)].append(step)
         self.requires: dict[Key, frozenset[Key]] = {}
-        self.soft: dict[Key, SoftRefs] = {}
+        self.checks: dict[Key, list[str]] = defaultdict(list)  # inline check names by table
         for step in self.steps:
-            if step.key[0] == "relation" and len(step.key) == 3:
-                # a table's defaults and checks are keys of their own
-                self.requires[step.key] = step.requires - {step.key}
-                self._soft_parts(step)
-            else:
+            if step.key[0] != "relation" or len(step.key) != 3:
                 self.requires[step.key] = step.all_requirements()
-        self._closure: dict[Key, frozenset[Key]] = {}
-
-    def _soft_parts(self, step: DdlStep) -> None:
-        defaults: dict[str, frozenset[Key]] = {}
-        checks: dict[str, frozenset[Key]] = {}
-        for part, refs in step.soft.items():
-            kind, _, name = part.partition(":")
-            if kind == "default":
-                defaults[name] = refs
-            elif kind == "check":
-                checks[name] = refs
-            self.requires[(*step.key, part)] = refs | {step.key}
-        self.soft[step.key] = SoftRefs(defaults, checks)
+                continue
+            self.requires[step.key] = step.requires - {step.key}
+            for part, refs in step.soft.items():
+                self.requires[(*step.key, part)] = refs | {step.key}
+                if part.startswith("check:"):
+                    self.checks[step.key].append(part.split(":", 1)[1])
 
     def keys_of(self, obj: Key) -> frozenset[Key]:
         """The step keys that belong to object ``obj`` (its inline checks included)."""
         keys = {s.key for s in self.owned.get(obj, ())}
-        soft = self.soft.get(obj)
-        if soft is not None:
-            keys |= {check_key(obj[1], obj[2], name) for name in soft.checks}
+        keys |= {check_key(obj[1], obj[2], name) for name in self.checks.get(obj, ())}
         return frozenset(keys)
-
-    def all_requirements(self, key: Key) -> frozenset[Key]:
-        """Everything ``key`` requires, directly or through other steps."""
-        found = self._closure.get(key)
-        if found is None:
-            seen: set[Key] = set()
-            todo = list(self.requires.get(key, ()))
-            while todo:
-                item = todo.pop()
-                if item not in seen and item != key:
-                    seen.add(item)
-                    todo.extend(self.requires.get(item, ()))
-            found = self._closure[key] = frozenset(seen)
-        return found
 
     def dependents(self, keys: Iterable[Key]) -> frozenset[Key]:
         """Step keys that require any of ``keys`` directly (excluding ``keys``)."""

@@ -127,10 +127,7 @@ def object_changes(ctx: Context, old: TopObject, new: TopObject) -> list[Tagged]
     out: list[Tagged] = []
     if old.name != new.name and not isinstance(new, Role):
         out.append((key, RenameObject(old=old, new=new.model_copy(update=_state(old)))))
-    if isinstance(old, Table):
-        old = ctx.renames.table(old)
-    else:
-        old = ctx.renames.node(old)  # type: ignore[assignment]
+    old = ctx.renames.table(old) if isinstance(old, Table) else ctx.renames.node(old)  # type: ignore[assignment]
     own = _own_changes(ctx, old, new, key)
     if own is None:
         return None

@@ -10,6 +10,7 @@ from dbarch.ddl.privileges import ObjectRef, role_name
 from dbarch.ddl.render import INDENT, fragment
 from dbarch.migrate.diff.graph import TopObject
 from dbarch.model.objects import (
+    DEFAULT_SCHEMA,
     Aggregate,
     Attribute,
     Column,
@@ -381,8 +382,9 @@ def alter_extension(old: Extension, new: Extension) -> list[str]:
     """``ALTER EXTENSION e SET SCHEMA s`` / ``UPDATE TO 'v'`` as they differ."""
     name = quote_ident(new.name)
     statements = []
-    if old.schema_ != new.schema_ and new.schema_ is not None:
-        statements.append(f"ALTER EXTENSION {name} SET SCHEMA {quote_ident(new.schema_)};")
+    if old.schema_ != new.schema_:
+        schema = new.schema_ or DEFAULT_SCHEMA
+        statements.append(f"ALTER EXTENSION {name} SET SCHEMA {quote_ident(schema)};")
     if old.version != new.version and new.version is not None:
         statements.append(f"ALTER EXTENSION {name} UPDATE TO {quote_literal(new.version)};")
     return statements
