@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from dbarch.cli_options import DevUrl
 from dbarch.normalize.discovery import SAMPLE_ROWS
 from dbarch.normalize.discovery.progress import Progress as ProgressCallback
 from dbarch.normalize.discovery.progress import silent
@@ -85,15 +86,7 @@ def normalize(
             "parts gives back exactly the original rows.",
         ),
     ] = True,
-    dev_url: Annotated[
-        str | None,
-        typer.Option(
-            "--dev-url",
-            envvar="DBARCH_DEV_URL",
-            help="Scratch PostgreSQL server for the proofs (default: an embedded one).",
-            show_envvar=True,
-        ),
-    ] = None,
+    dev_url: DevUrl = None,
 ) -> None:
     """Discover functional dependencies, keys and inclusion dependencies in SOURCE, report
     the normal form of each relation and propose a lossless decomposition where it falls
