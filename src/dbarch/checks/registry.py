@@ -19,7 +19,16 @@ from dbarch.checks.findings import Hit, Severity
 if TYPE_CHECKING:
     from dbarch.checks.context import RuleContext
 
-FAMILIES = ("suppression", "integrity", "naming", "types", "indexing", "structure", "security")
+FAMILIES = (
+    "suppression",
+    "integrity",
+    "naming",
+    "types",
+    "indexing",
+    "structure",
+    "security",
+    "normalization",
+)
 
 ParamValue = int | str | tuple[str, ...]
 CheckFunction = Callable[["RuleContext"], Iterator[Hit]]

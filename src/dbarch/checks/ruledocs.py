@@ -18,6 +18,7 @@ _TITLES = {
     "indexing": "Indexing",
     "structure": "Structure and anti-patterns",
     "security": "Security",
+    "normalization": "Normalization",
 }
 
 
