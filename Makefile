@@ -85,7 +85,7 @@ lint: install
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 
-demo: install
+demo: $(STAMP)
 	$(BIN)/dbarch demo
 
 bench: install
