@@ -172,6 +172,10 @@ def new(
     _say(f"wrote {made.undo}")
     for warning in made.plan.warnings:
         _say(f"warning: {warning}")
+    if made.data_loss and not made.irreversible:
+        _say(f"{made.undo.name} brings the schema back, not the data:")
+        for reason in made.data_loss:
+            _say(f"  - {reason}")
     if made.irreversible:
         _say(f"{made.undo.name} cannot undo {made.up.name}; rollback will refuse it:")
         for reason in made.irreversible:

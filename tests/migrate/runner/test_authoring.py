@@ -124,6 +124,17 @@ def test_refused_change_and_bad_name(dev_url: str, tmp_path: Path) -> None:
     assert done.returncode == 2 and "not a migration name" in done.stderr
     assert sorted(p.name for p in migrations.iterdir()) == ["V001__initial_schema.sql"]
 
+    done = dbarch(
+        "migrate", "new", "drop age", "--to", str(tmp_path / "smaller.sql"),
+        "--dir", str(migrations), "--dev-url", dev_url, "--allow-destructive",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "U002__drop_age.sql brings the schema back, not the data:" in done.stderr
+    assert "deletes its values" in done.stderr
+    undo = (migrations / "U002__drop_age.sql").read_text()
+    assert "-- warning: drop column age of public.customers: dropping" in undo
+    assert "ADD COLUMN age integer" in undo
+
 
 def test_irreversible_undo_file_says_why() -> None:
     lost = Step("drop table public.a", "DROP TABLE public.a;", irreversible="its rows are lost")

@@ -42,6 +42,8 @@ class NewMigration:
     plan: Plan
     irreversible: tuple[str, ...]
     """Why steps cannot be undone (the U file then only says so)."""
+    data_loss: tuple[str, ...]
+    """What the U file cannot bring back although it undoes the schema change."""
 
 
 def end_state(migrations: Migrations, server: DevServer) -> Schema:
@@ -52,12 +54,13 @@ def end_state(migrations: Migrations, server: DevServer) -> Schema:
         return without_history(inspect_database(conn), options.history)
 
 
-def irreversible_steps(migration: Plan) -> tuple[str, ...]:
-    """``summary: reason`` of each step that has no reverse at all."""
+def irreversible_steps(migration: Plan, *, undone: bool = False) -> tuple[str, ...]:
+    """``summary: reason`` of each step that loses something: that has no reverse at all,
+    or (``undone``) whose reverse undoes the schema change but not the data loss."""
     return tuple(
         f"{step.summary}: {step.irreversible}"
         for step in migration.steps
-        if step.irreversible and not step.reverse
+        if step.irreversible and bool(step.reverse) == undone
     )
 
 
@@ -99,10 +102,16 @@ def new_migration(
         (new,) = load_for_diff([source], server.admin_dsn)
     migration = plan(compare(old, new), plan_options or PlanOptions())
     if not migration.steps:
-        return NewMigration(None, None, migration, ())
+        return NewMigration(None, None, migration, (), ())
     _, version = migrations.next_version()
     up = directory / f"{FileKind.versioned.value}{version}__{words}.sql"
     undo = directory / f"{FileKind.undo.value}{version}__{words}.sql"
     _write(up, render_sql(migration))
     _write(undo, undo_text(migration, up.name))
-    return NewMigration(up, undo, migration, irreversible_steps(migration))
+    return NewMigration(
+        up,
+        undo,
+        migration,
+        irreversible_steps(migration),
+        irreversible_steps(migration, undone=True),
+    )

@@ -190,56 +190,44 @@ class Executor:
             if not self.conn.closed:
                 self.conn.execute("RESET ALL")
 
+    def _row(self, run: Run, unfinished: HistoryRow | None) -> int:
+        """The rank of the run's history row: a new one, or the unfinished one taken up."""
+        if unfinished is None:
+            return self.history.start(
+                self.conn,
+                version=run.version,
+                description=run.description,
+                kind=run.kind,
+                script=run.script,
+                checksum=run.checksum,
+                plan_sql=run.plan_sql,
+            )
+        self.history.restart(self.conn, unfinished.installed_rank, run.checksum)
+        return unfinished.installed_rank
+
     def _run_whole(
         self, script: Script, run: Run, unfinished: HistoryRow | None, started: float
     ) -> None:
         def record() -> None:
-            if unfinished is not None:
-                self.history.restart(self.conn, unfinished.installed_rank, run.checksum)
-                self.history.finish(
-                    self.conn,
-                    unfinished.installed_rank,
-                    success=True,
-                    elapsed_ms=_elapsed_ms(started),
-                )
-            else:
-                rank = self._start(run)
-                self.history.finish(self.conn, rank, success=True, elapsed_ms=_elapsed_ms(started))
+            rank = self._row(run, unfinished)
+            self.history.finish(self.conn, rank, success=True, elapsed_ms=_elapsed_ms(started))
 
         try:
             self._transaction(script, script.units[0], record)
         except _Failed as failed:
-            if unfinished is not None:
-                rank = unfinished.installed_rank
-                self.history.restart(self.conn, rank, run.checksum)
-            else:
-                rank = self._start(run)
+            rank = self._row(run, unfinished)
             self.history.finish(self.conn, rank, success=False, elapsed_ms=_elapsed_ms(started))
             state = "nothing was changed: it runs in one transaction"
             raise self._error(script, failed, state) from None
 
-    def _start(self, run: Run) -> int:
-        return self.history.start(
-            self.conn,
-            version=run.version,
-            description=run.description,
-            kind=run.kind,
-            script=run.script,
-            checksum=run.checksum,
-            plan_sql=run.plan_sql,
-        )
-
     def _run_units(
         self, script: Script, run: Run, unfinished: HistoryRow | None, started: float
     ) -> None:
-        if unfinished is None:
-            rank, done = self._start(run), 0
-        else:
-            rank, done = unfinished.installed_rank, unfinished.progress
-            self.history.restart(self.conn, rank, run.checksum)
-            if done:
-                self.report(f"{script.name}: resuming after {done} of {len(script.units)} units")
+        rank = self._row(run, unfinished)
+        done = unfinished.progress if unfinished is not None else 0
         total = len(script.units)
+        if done:
+            self.report(f"{script.name}: resuming after {done} of {total} units")
         resuming = unfinished is not None
         for number, unit in enumerate(script.units):
             if number < done and unit.kind is not UnitKind.session:

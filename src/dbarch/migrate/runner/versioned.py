@@ -151,10 +151,14 @@ def _to_apply(entries: list[Entry], target: Version | None) -> list[Entry]:
         )
     for entry in wanted:
         row, file = entry.row, entry.file
+        if file is None:
+            raise MigrationStateError(
+                f"{entry.script} stopped half-way and is no longer in the directory; "
+                "restore it so the run can finish"
+            )
         if (
             entry.state is State.failed
             and row is not None
-            and file is not None
             and row.progress
             and row.checksum != file.checksum
         ):
