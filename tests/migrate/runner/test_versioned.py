@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -223,3 +225,16 @@ def test_history_in_another_schema(fresh_db: str, tmp_path: Path) -> None:
         ("V001__a.sql",)
     ]
     assert run_sql(fresh_db, "SELECT to_regnamespace('dbarch')") == [(None,)]
+
+
+def test_command_line_reports_errors_with_exit_2(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "dbarch", "migrate", "apply", "--db", "dbname=x", "--dir",
+         str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(Path.home())},
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == f"error: {tmp_path / 'nope'}: no such migrations directory\n"
