@@ -9,6 +9,10 @@ T = "CREATE TABLE t (id int PRIMARY KEY, name text, n int);"
 ROWS = "INSERT INTO t SELECT g, 'n' || g, g FROM generate_series(1, 300) g;"
 V = "CREATE VIEW v AS SELECT id, name FROM t;"
 W = "CREATE VIEW w AS SELECT id FROM v WHERE id > 1;"
+INS = (
+    "CREATE FUNCTION ins() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN"
+    " INSERT INTO t (id, name) VALUES (NEW.id, NEW.name); RETURN NEW; END $$;"
+)
 F = (
     "CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$"
     "BEGIN NEW.n := coalesce(NEW.n, 0) + 1; RETURN NEW; END $$;"
@@ -106,6 +110,37 @@ CASES = [
         "CREATE FUNCTION s(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b';",
         "CREATE FUNCTION s(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b';"
         "CREATE AGGREGATE total(int) (SFUNC = s, STYPE = int, INITCOND = '0');",
+    ),
+    Case(
+        "procedure body",
+        "CREATE TABLE t (a int);"
+        "CREATE PROCEDURE p(v int) LANGUAGE sql AS $$INSERT INTO t VALUES (v)$$;",
+        "CREATE TABLE t (a int);"
+        "CREATE PROCEDURE p(v int) LANGUAGE sql AS $$INSERT INTO t VALUES (v + 1)$$;",
+    ),
+    Case(
+        "replace aggregate",
+        "CREATE FUNCTION s(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b';"
+        "CREATE AGGREGATE total(int) (SFUNC = s, STYPE = int, INITCOND = '0');",
+        "CREATE FUNCTION s(a int, b int) RETURNS int LANGUAGE sql AS 'SELECT a + b';"
+        "CREATE AGGREGATE total(int) (SFUNC = s, STYPE = int, INITCOND = '10');",
+    ),
+    Case(
+        "sql body over a retyped column",
+        "CREATE TABLE t (id int PRIMARY KEY, n int);"
+        "CREATE FUNCTION total() RETURNS bigint LANGUAGE sql"
+        " BEGIN ATOMIC SELECT sum(n) FROM t; END;",
+        "CREATE TABLE t (id int PRIMARY KEY, n bigint);"
+        "CREATE FUNCTION total() RETURNS bigint LANGUAGE sql"
+        " BEGIN ATOMIC SELECT sum(n) FROM t; END;",
+        data="INSERT INTO t VALUES (1, 5), (2, 7);",
+        query="SELECT total()",
+    ),
+    Case(
+        "instead of trigger on a view",
+        T + V + INS,
+        T + V + INS + "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v"
+        " FOR EACH ROW EXECUTE FUNCTION ins();",
     ),
     Case(
         "create trigger",

@@ -30,6 +30,16 @@ CASES = [
         query_after="SELECT * FROM t2 ORDER BY 1",
         declare=renamed_table("t2", "t"),
     ),
+    Case(
+        "a new table takes a renamed table's name",
+        T,
+        "CREATE TABLE t_old (id integer, name text, CONSTRAINT t_pkey PRIMARY KEY (id));"
+        "CREATE TABLE t (id bigint PRIMARY KEY);",
+        data=ROWS,
+        query=ALL,
+        query_after="SELECT * FROM t_old ORDER BY 1",
+        declare=renamed_table("t_old", "t"),
+    ),
     Case("table comment", T, T + "COMMENT ON TABLE t IS 'the t';"),
     Case(
         "storage parameters",

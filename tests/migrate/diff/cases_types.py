@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dbarch.migrate.plan import PlanOptions
 from tests.migrate.diff.declare import renamed
 from tests.migrate.diff.proof import Case
 
@@ -43,6 +44,14 @@ CASES = [
         "CREATE TYPE mood AS ENUM ('sad', 'ok');" + USE,
         data="INSERT INTO t VALUES (1, 'sad', '{sad,ok}'), (2, 'ok', '{}');",
         query=ALL,
+    ),
+    Case(
+        "remove an enum value of an oddly named column, plain DDL",
+        MOOD + 'CREATE TABLE t (id int, "My Mood" mood);',
+        "CREATE TYPE mood AS ENUM ('sad', 'happy');" + 'CREATE TABLE t (id int, "My Mood" mood);',
+        data="INSERT INTO t VALUES (1, 'sad'), (2, 'happy');",
+        query='SELECT id, "My Mood"::text FROM t ORDER BY 1',
+        options=PlanOptions(zero_downtime=False, allow_destructive=True),
     ),
     Case(
         "reorder enum values",

@@ -8,9 +8,11 @@ the reverse script and compares with FROM's dump again.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import subprocess
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +56,61 @@ class Proof:
     rows: list[tuple[Any, ...]]
 
 
+# What makes a used database dump like a new one again: its schemas and extensions go,
+# public comes back as initdb makes it.
+RESET = r"""
+DO $$
+DECLARE
+    found record;
+BEGIN
+    FOR found IN SELECT nspname FROM pg_namespace
+        WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\_%'
+    LOOP
+        EXECUTE format('DROP SCHEMA %I CASCADE', found.nspname);
+    END LOOP;
+    FOR found IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
+        EXECUTE format('DROP EXTENSION %I CASCADE', found.extname);
+    END LOOP;
+END
+$$;
+CREATE SCHEMA public AUTHORIZATION pg_database_owner;
+COMMENT ON SCHEMA public IS 'standard public schema';
+GRANT USAGE ON SCHEMA public TO PUBLIC;
+"""
+
+
+class Databases:
+    """Scratch databases of one server, reset and used again (creating one is slow)."""
+
+    def __init__(self, server: DevServer) -> None:
+        self.server = server
+        self._free: list[str] = []
+        self._names: list[str] = []
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[str]:
+        """An empty database's DSN, reset when given back."""
+        with self._lock:
+            dsn = self._free.pop() if self._free else None
+        if dsn is None:
+            name = self.server.create_database()
+            with self._lock:
+                self._names.append(name)
+            dsn = self.server.dsn(name)
+        try:
+            yield dsn
+        finally:
+            run_sql(dsn, RESET)
+            with self._lock:
+                self._free.append(dsn)
+
+    def close(self) -> None:
+        """Drop every database made."""
+        for name in self._names:
+            self.server.drop_database(name)
+
+
 def psql(server: DevServer, dsn: str, script: str) -> str:
     """Run ``script`` with psql (stopping at the first error); its stderr."""
     done = subprocess.run(
@@ -95,9 +152,11 @@ def same_dump(actual: str, expected: str, what: str) -> None:
         raise AssertionError(f"{what}: pg_dump differs\n{diff}")
 
 
-def prove(case: Case, server: DevServer) -> Proof:
-    """Run the proof of ``case`` on ``server`` (see the module docstring)."""
-    with server.scratch() as source, server.scratch() as target:
+def prove(case: Case, server: DevServer, databases: Databases | None = None) -> Proof:
+    """Run the proof of ``case`` on ``server`` (see the module docstring), in scratch
+    databases of ``databases`` when given."""
+    scratch = databases.scratch if databases is not None else server.scratch
+    with scratch() as source, scratch() as target:
         old = build(source, case.before)
         new = build(target, case.after)
         if case.declare is not None:

@@ -1,7 +1,8 @@
 """Every diff case proven by PostgreSQL: up gives TO, reverse gives FROM back, rows survive.
 
-The cases of one server run concurrently (each in its own databases) the first time a
-test of that server asks for its result; each test then reports its own case.
+Each case is proven on one of the PostgreSQL majors of the session, taken in turn (so
+every major proves its share and the suite stays fast); the cases of one server run
+concurrently, each in its own databases, the first time a test of that server asks.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.migrate.diff import (
     cases_tables,
     cases_types,
 )
-from tests.migrate.diff.proof import Case, prove
+from tests.migrate.diff.proof import Case, Databases, prove
 
 CASES = [
     *cases_tables.CASES,
@@ -31,37 +32,71 @@ CASES = [
     *cases_security.CASES,
 ]
 WORKERS = 4
+Outcomes = dict[str, Exception | None]
 
 
-def _wanted(session: pytest.Session) -> list[Case]:
-    """The cases of the tests this session runs."""
-    ids = {
-        getattr(item, "callspec", None) and item.callspec.params.get("case")
-        for item in session.items
-    }
-    return [case for case in CASES if case in ids]
+def _session_majors(session: pytest.Session) -> list[int]:
+    """The PostgreSQL majors this session's proof tests run on."""
+    majors = set()
+    for item in session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "case" in params and params.get("pg_server") is not None:
+            majors.add(params["pg_server"].version)
+    return sorted(majors)
+
+
+def _major_of(case: Case, majors: list[int]) -> int:
+    return majors[CASES.index(case) % len(majors)]
+
+
+@pytest.fixture(scope="module")
+def majors(request: pytest.FixtureRequest) -> list[int]:
+    return _session_majors(request.session)
 
 
 @pytest.fixture(scope="module")
 def proofs(
-    request: pytest.FixtureRequest, pg_server: DevServer
-) -> Iterator[dict[str, Exception | None]]:
-    """The outcome of every wanted case on ``pg_server``: None or the failure."""
+    request: pytest.FixtureRequest, pg_server: DevServer, majors: list[int]
+) -> Iterator[Outcomes]:
+    """The outcome of every case this server proves: None or the failure."""
+
+    databases = Databases(pg_server)
 
     def run(case: Case) -> Exception | None:
         try:
-            prove(case, pg_server)
+            prove(case, pg_server, databases)
         except Exception as exc:  # reported by the case's own test
             return exc
         return None
 
-    cases = _wanted(request.session)
-    with ThreadPoolExecutor(WORKERS) as pool:
-        yield dict(zip((c.id for c in cases), pool.map(run, cases), strict=True))
+    selected = set()
+    for item in request.session.items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "case" in params:
+            selected.add(params["case"].id)
+    cases = [
+        c
+        for c in CASES
+        if c.id in selected and _major_of(c, majors or [pg_server.version]) == pg_server.version
+    ]
+    try:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            yield dict(zip((c.id for c in cases), pool.map(run, cases), strict=True))
+    finally:
+        databases.close()
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_up_then_reverse(case: Case, proofs: dict[str, Exception | None]) -> None:
+def test_up_then_reverse(
+    case: Case, pg_server: DevServer, majors: list[int], proofs: Outcomes
+) -> None:
+    major = _major_of(case, majors or [pg_server.version])
+    if major != pg_server.version:
+        pytest.skip(f"proven on PostgreSQL {major}")
     failure = proofs[case.id]
     if failure is not None:
         raise failure
+
+
+def test_case_names_are_unique() -> None:
+    assert len({c.id for c in CASES}) == len(CASES)

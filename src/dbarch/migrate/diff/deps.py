@@ -211,7 +211,7 @@ class DepsOf:
         return Deps(
             removes=frozenset({object_key(change.old), *old_tables}),
             provides=frozenset({key, *tables}),
-            needs=frozenset(tables),
+            needs=frozenset({named(key), *(named(t) for t in tables)}),
         )
 
     def _column(self, change: AddColumn | DropColumn | AlterColumn | RenameColumn) -> Deps:

@@ -51,32 +51,30 @@ def match_objects(old: Graph, new: Graph) -> Matching:
         for s in new.schema.schemas
         if s.renamed_from is not None and s.renamed_from != s.name
     }
-    pairs: list[tuple[TopObject, TopObject]] = []
-    created: list[TopObject] = []
     claimed: dict[Key, TopObject] = {}
-    for key, obj in new.objects.items():
-        old_key = _renamed_key(obj, schema_renames)
-        declared = old_key != key
-        found = old.objects.get(old_key)
-        if found is None and declared:
-            if key in old.objects:  # the rename is done already
-                found, old_key = old.objects[key], key
-            else:
-                raise RenameError(
-                    f"{_label(obj)}: renamed_from names {_label_key(old_key)}, "
-                    "which the old schema does not have"
-                )
-        if found is None:
-            created.append(obj)
+    found: dict[Key, Key] = {}  # new key -> old key, declared renames first
+    declared = {k: _renamed_key(o, schema_renames) for k, o in new.objects.items()}
+    for key, obj in sorted(new.objects.items(), key=lambda item: declared[item[0]] == item[0]):
+        old_key = declared[key]
+        if old_key != key and key in old.objects:
+            old_key = key  # the new name is taken already: the rename is done
+        elif old_key not in old.objects and old_key != key:
+            raise RenameError(
+                f"{_label(obj)}: renamed_from names {_label_key(old_key)}, "
+                "which the old schema does not have"
+            )
+        if old_key not in old.objects or (old_key == key and key in claimed):
             continue
         if old_key in claimed:
             raise RenameError(
                 f"{_label(obj)} and {_label(claimed[old_key])} both claim {_label_key(old_key)}"
             )
         claimed[old_key] = obj
-        pairs.append((found, obj))
+        found[key] = old_key
+    pairs = tuple((old.objects[found[k]], o) for k, o in new.objects.items() if k in found)
+    created = tuple(o for k, o in new.objects.items() if k not in found)
     dropped = [obj for key, obj in old.objects.items() if key not in claimed]
-    return Matching(tuple(pairs), tuple(dropped), tuple(created), schema_renames)
+    return Matching(pairs, tuple(dropped), created, schema_renames)
 
 
 def _label(obj: TopObject) -> str:
@@ -95,22 +93,25 @@ def match_named(
     Returns the pairs, the old items left over (dropped) and the new ones (added).
     """
     by_name = {_name(item, i): item for i, item in enumerate(old_items)}
-    pairs: list[tuple[T, T]] = []
-    added: list[T] = []
+    sources: dict[int, str] = {}
     taken: set[str] = set()
-    for i, item in enumerate(new_items):
-        name = _name(item, i)
-        declared = getattr(item, "renamed_from", None)
-        source = declared if declared is not None and declared in by_name else name
+    for i, item in sorted(enumerate(new_items), key=lambda e: _declared(e[1]) is None):
+        name, declared = _name(item, i), _declared(item)
         if declared is not None and declared not in by_name and name not in by_name:
             raise RenameError(f"{what}: {name} renamed_from {declared}, which does not exist")
+        source = name if declared is None or name in by_name else declared
         if source in by_name and source not in taken:
             taken.add(source)
-            pairs.append((by_name[source], item))
-        else:
-            added.append(item)
+            sources[i] = source
+    pairs = [(by_name[sources[i]], item) for i, item in enumerate(new_items) if i in sources]
+    added = [item for i, item in enumerate(new_items) if i not in sources]
     dropped = [item for name, item in by_name.items() if name not in taken]
     return pairs, dropped, added
+
+
+def _declared(item: Node) -> str | None:
+    declared = getattr(item, "renamed_from", None)
+    return declared if isinstance(declared, str) else None
 
 
 def _name(item: Node, position: int) -> str:

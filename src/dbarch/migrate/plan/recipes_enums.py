@@ -20,7 +20,7 @@ from dbarch.migrate.plan.expand import Conversion, expand_contract
 from dbarch.migrate.plan.facts import effects
 from dbarch.migrate.plan.names import temp_name
 from dbarch.migrate.plan.planner import Draft, Planner, recipe
-from dbarch.pg.quote import qualified
+from dbarch.pg.quote import qualified, quote_ident
 
 
 @recipe(AddEnumValues)
@@ -126,7 +126,7 @@ def _convert_column(p: Planner, use: ColumnUse, target: str) -> list[Draft]:
     statements = []
     if use.old_column.default is not None:
         statements.append(sql.set_default(table, column.name, None))
-    statements.append(sql.set_type(table, column, convert(column.name)))
+    statements.append(sql.set_type(table, column, convert(quote_ident(column.name))))
     return [
         p.draft(
             f"convert {table.name}.{column.name} to {target}",

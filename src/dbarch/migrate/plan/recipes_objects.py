@@ -29,7 +29,7 @@ from dbarch.migrate.diff.changes import (
     SetViewOptions,
     describe,
 )
-from dbarch.migrate.diff.deps import named
+from dbarch.migrate.diff.deps import freed, named
 from dbarch.migrate.diff.graph import TopObject, object_key
 from dbarch.migrate.diff.match import match_named, same
 from dbarch.migrate.locks import Operation
@@ -153,7 +153,7 @@ def create_object(p: Planner, change: CreateObject) -> list[Draft]:
             reverse = drop
         elif ddl.key[0] == "owned_by" and isinstance(obj, Sequence):
             reverse = (p.step(f"unlink {describe(obj)}", [sql.sequence_owned_by_none(obj)]),)
-        needs = ddl.all_requirements() | _schema_keys(obj)
+        needs = ddl.all_requirements() | _schema_keys(obj) | {freed(ddl.key)}
         step = replace(_ddl_step(p, ddl, obj, catalog), reverse=reverse)
         deps = Deps(provides=frozenset(provides), needs=frozenset(needs - provides))
         drafts.append(Draft(step, deps, chained=False))
