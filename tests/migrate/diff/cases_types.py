@@ -69,6 +69,15 @@ CASES = [
         query=ALL,
         declare=renamed("enums", "feeling", "mood"),
     ),
+    Case(
+        "rename enum and remove a value",
+        MOOD + USE,
+        "CREATE TYPE feeling AS ENUM ('sad', 'happy');"
+        "CREATE TABLE t (id int, m feeling DEFAULT 'sad', ms feeling[]);",
+        data="INSERT INTO t VALUES (1, 'sad', '{sad}'), (2, 'happy', NULL);",
+        query=ALL,
+        declare=renamed("enums", "feeling", "mood"),
+    ),
     Case("enum comment", MOOD, MOOD + "COMMENT ON TYPE mood IS 'how it goes';"),
     Case(
         "create domain",

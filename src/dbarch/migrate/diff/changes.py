@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from dbarch.ddl.lookup import Key
 from dbarch.ddl.order import Step as DdlStep
@@ -227,8 +228,11 @@ class ColumnUse:
         return ColumnUse(before, self.old_column, self.table, self.column, self.array)
 
 
-def named_like(structure: Table, named: Table) -> Table:
-    """``structure`` under the schema and name of ``named``: a table as it was, named as
+N = TypeVar("N", Table, EnumType)
+
+
+def named_like(structure: N, named: N) -> N:
+    """``structure`` under the schema and name of ``named``: an object as it was, named as
     it is when an inverse change runs (renames are undone after it)."""
     return structure.model_copy(update={"name": named.name, "schema_": named.schema_})
 
@@ -247,7 +251,8 @@ class AddEnumValues(Change):
     uses: tuple[ColumnUse, ...] = ()
 
     def inverse(self) -> Change:
-        return SwapEnum(old=self.new, new=self.old, uses=_inverse_uses(self.uses))
+        before = named_like(self.old, self.new)
+        return SwapEnum(old=self.new, new=before, uses=_inverse_uses(self.uses))
 
     @property
     def summary(self) -> str:
@@ -269,7 +274,7 @@ class SwapEnum(Change):
         return tuple(v for v in self.old.values if v not in self.new.values)
 
     def inverse(self) -> Change:
-        return enum_change(self.new, self.old, _inverse_uses(self.uses))
+        return enum_change(self.new, named_like(self.old, self.new), _inverse_uses(self.uses))
 
     @property
     def summary(self) -> str:

@@ -25,6 +25,7 @@ from dbarch.migrate.diff.changes import (
 from dbarch.migrate.diff.context import Context, Tagged
 from dbarch.migrate.diff.dependents import Bounce, Replaced
 from dbarch.migrate.diff.deps import assign
+from dbarch.migrate.diff.enums import enum_defaults
 from dbarch.migrate.diff.graph import Graph, TopObject, object_key, owner
 from dbarch.migrate.diff.kinds import object_changes
 from dbarch.migrate.diff.match import match_objects, possible_renames
@@ -83,7 +84,7 @@ def compare(old: Schema, new: Schema) -> Diff:
     bounce.run()
     gone = {object_key(new) for _, new in replaced.values()} | set(replaced)
     tagged = [(tag, c) for tag, c in bounce.tagged if owner(tag) not in gone]
-    tagged = fold_partitions(ctx, tagged)
+    tagged = enum_defaults(fold_partitions(ctx, tagged))
     ctx.warnings += possible_renames(
         dropped, ctx.matching.created, describe, "owner", "grants", "revokes", "comment"
     )

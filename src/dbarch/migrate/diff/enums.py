@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dbarch.ddl.lookup import Catalog, Key
 from dbarch.ddl.sqlrefs import type_refs
-from dbarch.migrate.diff.changes import ColumnUse
-from dbarch.migrate.diff.context import Context
+from dbarch.migrate.diff.changes import AddEnumValues, AlterColumn, ColumnUse, SwapEnum
+from dbarch.migrate.diff.context import Context, Tagged
 from dbarch.migrate.diff.graph import object_key
-from dbarch.migrate.diff.match import match_named
+from dbarch.migrate.diff.match import match_named, same
 from dbarch.migrate.locks import parse_column_type
 from dbarch.model.objects import Column, EnumType, Table
 
@@ -46,6 +48,30 @@ def columns_of_type(ctx: Context, old: EnumType, new: EnumType) -> tuple[ColumnU
             if new_key in column_type_key(ctx.new.catalog, table, new_column) and (
                 old_key in column_type_key(ctx.old.catalog, before, old_column)
             ):
-                array = is_array(new_column.type)
-                uses.append(ColumnUse(table, new_column, before, old_column, array))
+                seen = ctx.renames.table(before)  # referring to objects by their new names
+                as_seen = next(c for c in seen.columns if c.name == old_column.name)
+                uses.append(ColumnUse(table, new_column, seen, as_seen, is_array(new_column.type)))
     return tuple(uses)
+
+
+def enum_defaults(tagged: list[Tagged]) -> list[Tagged]:
+    """``tagged`` without the default changes of columns of an enum whose labels change:
+    the enum's change sets their defaults itself (a default may name a label that exists
+    only after the change, or only before it)."""
+    converted = {
+        (use.table.schema_, use.table.name, use.column.name)
+        for _, change in tagged
+        if isinstance(change, (SwapEnum, AddEnumValues))
+        for use in change.uses
+    }
+    out: list[Tagged] = []
+    for tag, change in tagged:
+        if isinstance(change, AlterColumn):
+            where = (change.table.schema_, change.table.name, change.new.name)
+            if where in converted and change.old.default != change.new.default:
+                old = change.old.model_copy(update={"default": change.new.default})
+                if same(old, change.new):
+                    continue
+                change = replace(change, old=old)
+        out.append((tag, change))
+    return out

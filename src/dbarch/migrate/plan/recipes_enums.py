@@ -12,7 +12,6 @@ from __future__ import annotations
 from dbarch.ddl import render
 from dbarch.ddl.privileges import ObjectRef, acl_statements, owner_and_comment
 from dbarch.migrate.diff.changes import AddEnumValues, ColumnUse, Deps, SwapEnum
-from dbarch.migrate.diff.deps import named
 from dbarch.migrate.diff.graph import object_key
 from dbarch.migrate.locks import Operation
 from dbarch.migrate.plan import sql
@@ -38,7 +37,22 @@ def add_enum_values(p: Planner, change: AddEnumValues) -> list[Draft]:
             neighbour = current[0] if current else None
             statements.append(sql.add_enum_value(new, value, neighbour, True))
             current.insert(0, value)
-    return [p.draft(change.summary, statements, effects(Operation.ADD_ENUM_VALUE))]
+    drafts = [p.draft(change.summary, statements, effects(Operation.ADD_ENUM_VALUE))]
+    for use in change.uses:
+        if use.old_column.default != use.column.default:
+            drafts.append(_set_default(p, use))
+    return drafts
+
+
+def _set_default(p: Planner, use: ColumnUse) -> Draft:
+    """The column's new default (after the labels exist: in a transaction of its own)."""
+    table, column = use.table, use.column
+    return p.draft(
+        f"set the default of {table.name}.{column.name}",
+        [sql.set_default(table, column.name, column.default)],
+        effects(Operation.SET_DEFAULT, table=table),
+        deps=Deps(provides=frozenset({object_key(table)})),
+    )
 
 
 def _convert(use: ColumnUse, target: str) -> Conversion:
@@ -86,20 +100,10 @@ def swap_enum(p: Planner, change: SwapEnum) -> list[Draft]:
         p.draft(
             f"rename {target} to {new.name}",
             finish,
-            deps=Deps(provides=frozenset({key, named(key)})),
+            deps=Deps(provides=frozenset({key})),
         )
     )
-    defaults = [u for u in change.uses if u.column.default is not None]
-    for use in defaults:
-        assert use.column.default is not None
-        drafts.append(
-            p.draft(
-                f"set the default of {use.table.name}.{use.column.name} again",
-                [sql.set_default(use.table, use.column.name, use.column.default)],
-                effects(Operation.SET_DEFAULT, table=use.table),
-                deps=Deps(provides=frozenset({object_key(use.table)})),
-            )
-        )
+    drafts += [_set_default(p, use) for use in change.uses if use.column.default is not None]
     return drafts
 
 
