@@ -1,7 +1,8 @@
 """PostgreSQL fixtures: one embedded server per PostgreSQL major, one fresh database per test.
 
-``DBARCH_TEST_PG_VERSIONS=15,16`` picks the majors to test; by default every major (15+)
-installed here is tested, so a test using ``pg_server`` runs once per version.
+``DBARCH_TEST_PG_VERSIONS=15,16`` picks the majors to test (default: every major 15+
+installed here). Modules marked ``all_pg_versions`` (round trip, DDL, introspection, lock
+facts, the example) run once per major; the rest on the newest one.
 """
 
 from __future__ import annotations
@@ -46,7 +47,28 @@ def _server_params() -> list[object]:
     return params or [pytest.param(None, id="pg")]
 
 
-@pytest.fixture(scope="session", params=_server_params())
+SERVER_PARAMS = _server_params()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "all_pg_versions: run this module's database tests on every PostgreSQL major "
+        "(others run on the newest one only, to keep the suite fast)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that use ``pg_server`` run on the newest major, or on all of them when the
+    module is marked ``all_pg_versions`` (the round trip, DDL, introspection, locks)."""
+    if "pg_server" not in metafunc.fixturenames:
+        return
+    every = metafunc.definition.get_closest_marker("all_pg_versions") is not None
+    params = SERVER_PARAMS if every else SERVER_PARAMS[-1:]
+    metafunc.parametrize("pg_server", params, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
 def pg_server(request: pytest.FixtureRequest) -> Iterator[DevServer]:
     """A running embedded server (``.version``, ``.dsn(dbname)``, ``.bindir``, ``.scratch()``)."""
     with EmbeddedServer(request.param) as server:

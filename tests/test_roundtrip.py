@@ -19,6 +19,8 @@ from dbarch.pg.sqlfiles import apply_sql
 from dbarch.roundtrip import build, round_trip
 from dbarch.sources import schema_from_sql
 
+pytestmark = pytest.mark.all_pg_versions
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 OWN = Path(__file__).resolve().parent / "data"

@@ -7,12 +7,15 @@ the first trip through the server must give back exactly the input.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from dbarch.model.objects import Schema
 from dbarch.pg.devdb import DevServer
 from dbarch.roundtrip import round_trip
 from tests.model.strategies import schemas
+
+pytestmark = pytest.mark.all_pg_versions
 
 
 @settings(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 
+import pytest
+
 from dbarch.ddl import to_ddl
 from dbarch.model.objects import (
     Aggregate,
@@ -40,6 +42,8 @@ from dbarch.model.objects import (
 )
 from dbarch.pg.devdb import DevServer
 from tests.pgutil import dump_schema, run_sql
+
+pytestmark = pytest.mark.all_pg_versions
 
 OWNER = "DDL Owner"
 READER = "ddl_reader"

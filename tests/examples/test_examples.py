@@ -11,6 +11,8 @@ from dbarch.examples import example_path
 from dbarch.model.loader import load_model
 from dbarch.model.objects import Schema
 
+pytestmark = pytest.mark.all_pg_versions
+
 TENANT_A = "00000000-0000-0000-0000-00000000000a"
 TENANT_B = "00000000-0000-0000-0000-00000000000b"
 

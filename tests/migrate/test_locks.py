@@ -32,6 +32,8 @@ from dbarch.migrate.locks import (
 from dbarch.pg.connect import connect
 from tests.pgutil import run_sql
 
+pytestmark = pytest.mark.all_pg_versions
+
 BASE = """
 CREATE TABLE r (id int PRIMARY KEY);
 INSERT INTO r SELECT g FROM generate_series(1, 100) g;

@@ -59,6 +59,8 @@ from dbarch.pg.introspect_text import (
 from dbarch.pg.sqlfiles import apply_sql
 from tests.pgutil import dump_schema, run_sql
 
+pytestmark = pytest.mark.all_pg_versions
+
 CORPUS = Path("/work/shared/corpus")
 
 # Roles are cluster-wide: created once per server, whichever test gets there first.
