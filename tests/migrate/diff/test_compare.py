@@ -92,7 +92,7 @@ def test_a_column_look_alike_is_reported_too() -> None:
 def test_renamed_from_that_names_nothing_is_an_error() -> None:
     old = Schema(tables=(table("t", col("a")),))
     new = Schema(tables=(table("u", col("a"), renamed_from="nope"),))
-    with pytest.raises(RenameError, match="renamed_from names relation public nope"):
+    with pytest.raises(RenameError, match=r"renamed_from names relation public\.nope"):
         compare(old, new)
 
 
@@ -204,3 +204,32 @@ def test_changes_are_deterministic() -> None:
     new = Schema(tables=(table("t", col("a", "bigint"), col("c")), table("w", col("y"))))
     assert summaries(old, new) == summaries(old, new)
     assert any(isinstance(c, AlterColumn) for c in compare(old, new).changes)
+
+
+def test_a_domain_in_use_cannot_be_replaced() -> None:
+    from dbarch.model.objects import Domain
+
+    def schema(base: str) -> Schema:
+        return Schema(domains=(Domain(name="d", type=base),), tables=(table("t", col("a", "d")),))
+
+    with pytest.raises(DiffError, match=r"type public\.d must be dropped and created again, but"):
+        compare(schema("integer"), schema("bigint"))
+
+
+def test_a_renamed_and_changed_index_is_dropped_and_created() -> None:
+    from dbarch.model.objects import Index
+
+    old = Schema(
+        tables=(table("t", col("a"), col("b"), indexes=(Index(name="i", columns=("a",)),)),)
+    )
+    new = Schema(
+        tables=(
+            table(
+                "t",
+                col("a"),
+                col("b"),
+                indexes=(Index(name="j", columns=("b",), renamed_from="i"),),
+            ),
+        )
+    )
+    assert summaries(old, new) == ["drop index public.i", "create index public.j"]

@@ -11,6 +11,8 @@ from tests.pgutil import run_sql
 
 PREFERRED = ("citext", "hstore", "pg_trgm", "vector")
 
+pytestmark = pytest.mark.all_pg_versions
+
 
 def _extension(server: DevServer) -> str:
     rows = run_sql(server.dsn("postgres"), "SELECT name FROM pg_available_extensions")

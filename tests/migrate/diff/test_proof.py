@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from dbarch.pg.devdb import DevServer
+from tests.conftest import SERVER_PARAMS
 from tests.migrate.diff import (
     cases_code,
     cases_keys,
@@ -33,33 +34,19 @@ CASES = [
 ]
 WORKERS = 4
 Outcomes = dict[str, Exception | None]
+MAJORS = sorted(p.values[0].version for p in SERVER_PARAMS if p.values[0] is not None)
+
+pytestmark = pytest.mark.all_pg_versions
 
 
-def _session_majors(session: pytest.Session) -> list[int]:
-    """The PostgreSQL majors this session's proof tests run on."""
-    majors = set()
-    for item in session.items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if "case" in params and params.get("pg_server") is not None:
-            majors.add(params["pg_server"].version)
-    return sorted(majors)
-
-
-def _major_of(case: Case, majors: list[int]) -> int:
-    return majors[CASES.index(case) % len(majors)]
+def major_of(case: Case) -> int:
+    """The PostgreSQL major that proves ``case``: the majors take the cases in turn."""
+    return MAJORS[CASES.index(case) % len(MAJORS)] if MAJORS else 0
 
 
 @pytest.fixture(scope="module")
-def majors(request: pytest.FixtureRequest) -> list[int]:
-    return _session_majors(request.session)
-
-
-@pytest.fixture(scope="module")
-def proofs(
-    request: pytest.FixtureRequest, pg_server: DevServer, majors: list[int]
-) -> Iterator[Outcomes]:
+def proofs(request: pytest.FixtureRequest, pg_server: DevServer) -> Iterator[Outcomes]:
     """The outcome of every case this server proves: None or the failure."""
-
     databases = Databases(pg_server)
 
     def run(case: Case) -> Exception | None:
@@ -74,11 +61,7 @@ def proofs(
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "case" in params:
             selected.add(params["case"].id)
-    cases = [
-        c
-        for c in CASES
-        if c.id in selected and _major_of(c, majors or [pg_server.version]) == pg_server.version
-    ]
+    cases = [c for c in CASES if c.id in selected and major_of(c) == pg_server.version]
     try:
         with ThreadPoolExecutor(WORKERS) as pool:
             yield dict(zip((c.id for c in cases), pool.map(run, cases), strict=True))
@@ -87,12 +70,9 @@ def proofs(
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_up_then_reverse(
-    case: Case, pg_server: DevServer, majors: list[int], proofs: Outcomes
-) -> None:
-    major = _major_of(case, majors or [pg_server.version])
-    if major != pg_server.version:
-        pytest.skip(f"proven on PostgreSQL {major}")
+def test_up_then_reverse(case: Case, pg_server: DevServer, proofs: Outcomes) -> None:
+    if major_of(case) != pg_server.version:
+        pytest.skip(f"proven on PostgreSQL {major_of(case)}")
     failure = proofs[case.id]
     if failure is not None:
         raise failure

@@ -110,11 +110,6 @@ _KINDS: dict[type, str] = {
 }
 
 
-def kind_of(obj: TopObject) -> str:
-    """The kind word of ``obj`` as :func:`describe` uses it."""
-    return describe(obj).split(" ", 1)[0]
-
-
 # --------------------------------------------------------------------------- whole objects
 
 
@@ -497,10 +492,9 @@ class RenameConstraint(Change):
     table: Table
     old: str
     new: str
-    index: bool = False  # a PRIMARY KEY, UNIQUE or EXCLUDE constraint (its index follows)
 
     def inverse(self) -> Change:
-        return RenameConstraint(table=self.table, old=self.new, new=self.old, index=self.index)
+        return RenameConstraint(table=self.table, old=self.new, new=self.old)
 
     @property
     def summary(self) -> str:

@@ -31,7 +31,7 @@ from dbarch.migrate.diff.changes import (
     SwapEnum,
 )
 from dbarch.migrate.diff.context import Context, DiffError, Tagged
-from dbarch.migrate.diff.graph import PIECE_KINDS, TopObject, object_key, owner
+from dbarch.migrate.diff.graph import PIECE_KINDS, TopObject, label, object_key, owner
 from dbarch.migrate.diff.tables import column_key, constraint_key, default_key
 from dbarch.model.objects import (
     Aggregate,
@@ -111,6 +111,8 @@ class Bounce:
                 self._bounce(dependent, obj, todo)
 
     def _bounce(self, key: Key, because: Key, todo: list[Key]) -> None:
+        if key[0] == "split":  # a default or check set apart from its table
+            key = key[1:]
         holder = owner(key)
         if holder in self.dropped or holder in self.replaced:
             return
@@ -130,8 +132,8 @@ class Bounce:
                 todo.append(holder)
             return
         raise DiffError(
-            f"{' '.join(because)} must be dropped and created again, but "
-            f"{' '.join(key)} depends on it and cannot be re-created around it"
+            f"{label(because)} must be dropped and created again, but {label(key)} "
+            "depends on it and cannot be re-created around it"
         )
 
     def _counterpart(self, old_key: Key) -> TopObject | None:

@@ -82,6 +82,16 @@ def owner(key: Key) -> Key:
     return key
 
 
+def label(key: Key) -> str:
+    """A key for people: ``relation public.t``, ``function public.f(integer)``."""
+    kind, *rest = key
+    if kind in ("function", "aggregate", "role", "schema", "extension"):
+        return f"{kind} {'.'.join(rest)}"
+    if len(rest) >= 3:
+        return f"{kind.replace('_', ' ')} {rest[2]} of {rest[0]}.{rest[1]}"
+    return f"{'type' if kind == 'type' else kind} {'.'.join(rest)}"
+
+
 def object_key(obj: TopObject) -> Key:
     """The key of the step that creates ``obj``."""
     if isinstance(obj, Role):

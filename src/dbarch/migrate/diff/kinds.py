@@ -127,7 +127,7 @@ def object_changes(ctx: Context, old: TopObject, new: TopObject) -> list[Tagged]
     out: list[Tagged] = []
     if old.name != new.name and not isinstance(new, Role):
         out.append((key, RenameObject(old=old, new=new.model_copy(update=_state(old)))))
-    old = ctx.renames.table(old) if isinstance(old, Table) else ctx.renames.node(old)  # type: ignore[assignment]
+    old = ctx.renames.table(old) if isinstance(old, Table) else ctx.renames.node(old)
     own = _own_changes(ctx, old, new, key)
     if own is None:
         return None

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from dbarch.ddl.lookup import Key
 from dbarch.errors import DbarchError
-from dbarch.migrate.diff.graph import Graph, TopObject, model_object, object_key
+from dbarch.migrate.diff.graph import Graph, TopObject, label, model_object, object_key
 from dbarch.model.objects import Node, SchemaDef
 
 T = TypeVar("T", bound=Node)
@@ -78,11 +78,11 @@ def match_objects(old: Graph, new: Graph) -> Matching:
 
 
 def _label(obj: TopObject) -> str:
-    return " ".join(str(part) for part in object_key(obj))
+    return label(object_key(obj))
 
 
 def _label_key(key: Key) -> str:
-    return " ".join(key)
+    return label(key)
 
 
 def match_named(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pglast.parser import ParseError, scan
 
@@ -32,6 +33,8 @@ from dbarch.model.objects import (
     View,
 )
 from dbarch.pg.quote import quote_ident, quote_literal
+
+N = TypeVar("N", bound=Node)
 
 # fields holding SQL text, for every class but where noted
 _SQL_FIELDS = frozenset(
@@ -145,11 +148,11 @@ class Renames:
         """The old ``table`` with renamed references mapped."""
         return self._node(table, self.columns.get((table.schema_, table.name), {}))
 
-    def node(self, node: Node, columns: Mapping[str, str] | None = None) -> Node:
+    def node(self, node: N, columns: Mapping[str, str] | None = None) -> N:
         """Any old object with renamed references mapped (``columns`` of its table)."""
         return self._node(node, columns or {})
 
-    def _node(self, node: Node, columns: Mapping[str, str]) -> Node:
+    def _node(self, node: N, columns: Mapping[str, str]) -> N:
         update: dict[str, object] = {}
         for name in type(node).model_fields:
             value = getattr(node, name)

@@ -4,7 +4,6 @@ policies, partitioning and inheritance, storage, comments, owner and privileges.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
 
 from dbarch.ddl.lookup import Key, relation_key
 from dbarch.ddl.partitions import item_key
@@ -49,7 +48,6 @@ from dbarch.model.objects import (
     ForeignKey,
     Index,
     MaterializedView,
-    Node,
     PrimaryKey,
     Table,
     Trigger,
@@ -57,8 +55,6 @@ from dbarch.model.objects import (
     View,
 )
 from dbarch.pg.quote import qualified, quote_ident
-
-N = TypeVar("N", bound=Node)
 
 # column attributes a partition or an inheritance child takes from its parent
 _INHERITED = ("type", "collation", "nullable")
@@ -113,8 +109,8 @@ def table_changes(ctx: Context, old: Table, new: Table) -> list[Tagged]:
     out: list[Tagged] = []
     out += _columns(ctx, old, new, what)
     out += _constraints(ctx, old, new, what)
-    out += _indexes(ctx, old, new, new, what)
-    out += _triggers(ctx, old, new, new, what)
+    out += _indexes(ctx, old, new, what)
+    out += _triggers(ctx, old, new, what)
     out += _policies(old, new, what)
     key = relation_key(new.schema_, new.name)
     if (old.row_security, old.force_row_security) != (new.row_security, new.force_row_security):
@@ -219,18 +215,14 @@ def _constraint_pair(
 ) -> list[Tagged]:
     key = constraint_key(new, after, position)
     out: list[Tagged] = []
-    renamed = before.name != after.name and before.name is not None and after.name is not None
-    if renamed:
-        index = isinstance(after, (PrimaryKey, UniqueConstraint, ExclusionConstraint))
-        rename = RenameConstraint(
-            table=new, old=before.name or "", new=after.name or "", index=index
-        )
-        out.append((key, rename))
     if not same(before, after, "name", "comment", "not_valid"):
         old_key = constraint_key(old, before, position)
         out.append((old_key, DropConstraint(table=old, constraint=before)))
         out.append((key, AddConstraint(table=new, constraint=after, attach=ctx.attach(key))))
         return out
+    if before.name != after.name and before.name is not None and after.name is not None:
+        rename = RenameConstraint(table=new, old=before.name, new=after.name)
+        out.append((key, rename))
     if isinstance(after, (CheckConstraint, ForeignKey)) and isinstance(
         before, (CheckConstraint, ForeignKey)
     ):
@@ -252,30 +244,28 @@ def _constraint_pair(
 
 
 def _indexes(
-    ctx: Context,
-    old: Table | MaterializedView,
-    new: Table | MaterializedView,
-    table: Table | MaterializedView,
-    what: str,
+    ctx: Context, old: Table | MaterializedView, new: Table | MaterializedView, what: str
 ) -> list[Tagged]:
-    """Index changes of a table or materialized view."""
+    """Index changes of a table or materialized view (a changed index is dropped and
+    created again, under its new name if it has one)."""
     out: list[Tagged] = []
     pairs, dropped, added = match_named(old.indexes, new.indexes, what)
     ctx.warnings += possible_renames(
-        dropped, added, lambda i: f"index {name_of(table.schema_, i.name or '')}", "comment"
+        dropped, added, lambda i: f"index {name_of(new.schema_, i.name or '')}", "comment"
     )
     for index in dropped:
         key = _index_key(old, index, old.indexes.index(index))
         out.append((key, DropIndex(relation=old, index=index)))
     for before, after in pairs:
         key = _index_key(new, after, new.indexes.index(after))
-        if before.name != after.name and before.name and after.name:
-            out.append((key, RenameIndex(relation=new, old=before.name, new=after.name)))
         if not same(before, after, "name", "comment"):
             old_key = _index_key(old, before, old.indexes.index(before))
             out.append((old_key, DropIndex(relation=old, index=before)))
             out.append((key, AddIndex(relation=new, index=after, attach=ctx.attach(key))))
-        elif before.comment != after.comment and after.name is not None:
+            continue
+        if before.name != after.name and before.name and after.name:
+            out.append((key, RenameIndex(relation=new, old=before.name, new=after.name)))
+        if before.comment != after.comment and after.name is not None:
             comment = SetComment(
                 kind="INDEX",
                 target=qualified(new.schema_, after.name),
@@ -298,7 +288,7 @@ def matview_indexes(
     ctx: Context, old: MaterializedView, new: MaterializedView, what: str
 ) -> list[Tagged]:
     """Index changes of a materialized view."""
-    return _indexes(ctx, old, new, new, what)
+    return _indexes(ctx, old, new, what)
 
 
 def _cloned_triggers(ctx: Context, table: Table, graph_catalog_new: bool) -> set[str]:
@@ -312,9 +302,7 @@ def _cloned_triggers(ctx: Context, table: Table, graph_catalog_new: bool) -> set
     }
 
 
-def _triggers(
-    ctx: Context, old: Table | View, new: Table | View, relation: Table | View, what: str
-) -> list[Tagged]:
+def _triggers(ctx: Context, old: Table | View, new: Table | View, what: str) -> list[Tagged]:
     """Trigger changes of a table or view."""
     out: list[Tagged] = []
     old_clones = _cloned_triggers(ctx, old, False) if isinstance(old, Table) else set()
@@ -376,7 +364,7 @@ def _clone_states(old: Table, new: Table, names: set[str]) -> list[Tagged]:
 
 def view_triggers(ctx: Context, old: View, new: View, what: str) -> list[Tagged]:
     """Trigger changes of a view."""
-    return _triggers(ctx, old, new, new, what)
+    return _triggers(ctx, old, new, what)
 
 
 def _policies(old: Table, new: Table, what: str) -> list[Tagged]:
