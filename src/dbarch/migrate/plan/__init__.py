@@ -15,6 +15,7 @@ from dbarch.migrate.plan.steps import Plan, PlanError, PlanOptions, Step
 
 __all__ = ["Plan", "PlanError", "PlanOptions", "Step", "plan"]
 
+# importing the recipe modules registers their recipes with the planner
 _RECIPE_MODULES = (recipes_columns, recipes_enums, recipes_objects, recipes_pieces)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import NoReturn
 
 from dbarch.ddl.lookup import Catalog, Key
 from dbarch.migrate.diff.changes import Change, CreateObject, Deps, DropObject
@@ -90,10 +91,12 @@ class Planner:
 
     @property
     def target_catalog(self) -> Catalog:
+        """Objects of the Schema the planned changes lead to, by name."""
         return self.target.catalog
 
     @property
     def source_catalog(self) -> Catalog:
+        """Objects of the Schema the planned changes start from, by name."""
         return self.source.catalog
 
     def keys_of(self, key: Key) -> frozenset[Key]:
@@ -109,7 +112,7 @@ class Planner:
         """True for a zero-downtime plan."""
         return self.options.zero_downtime
 
-    def refuse(self, reason: str) -> None:
+    def refuse(self, reason: str) -> NoReturn:
         """Record why a change cannot be planned; stops the recipe."""
         self.refusals.append(reason)
         raise Refused(reason)

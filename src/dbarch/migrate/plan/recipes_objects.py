@@ -180,64 +180,61 @@ def _drop_drafts(
     restore: bool,
     base: Deps = NO_DEPS,
 ) -> list[Draft]:
-    """Drafts that drop ``obj``; with ``restore``, each carries the steps that undo it."""
-    main = object_key(obj)
-    by_kind = {step.key[0]: step for step in ddl if step.key != main}
-    before: list[Draft] = []
+    """Drafts that drop ``obj``: a sequence lets go of its owning column first, a
+    partition is detached first; with ``restore``, each carries the steps that undo it."""
+
+    def undo(keys: set[Key]) -> tuple[Step, ...]:
+        if not restore:
+            return ()
+        return tuple(_ddl_step(p, s, obj, catalog) for s in ddl if s.key in keys)
+
+    def draft(
+        summary: str,
+        statement: str,
+        result: Effects,
+        keys: set[Key],
+        redo: set[Key],
+        irreversible: str | None = None,
+    ) -> Draft:
+        made = p.step(summary, [statement], result, irreversible=irreversible)
+        return Draft(replace(made, reverse=undo(redo)), _removing(base, frozenset(keys)))
+
+    drafts: list[Draft] = []
     held: set[Key] = set()
-    if isinstance(obj, Sequence) and "owned_by" in by_kind:
-        unlink = p.draft(f"unlink {describe(obj)}", [sql.sequence_owned_by_none(obj)])
-        key = by_kind["owned_by"].key
-        held.add(key)
-        before.append(_with_deps(unlink, _removing(base, frozenset({key}))))
+    owned = {s.key for s in ddl if s.key[0] == "owned_by"}
+    if isinstance(obj, Sequence) and owned:
+        held |= owned
+        unlink = sql.sequence_owned_by_none(obj)
+        drafts.append(draft(f"unlink {describe(obj)}", unlink, NO_EFFECTS, owned, owned))
     if isinstance(obj, Table) and obj.partition_of is not None:
         parent = catalog.parents(obj)[0]
         concurrently = p.online and not _has_default_partition(catalog, parent)
         operation = (
             Operation.DETACH_PARTITION_CONCURRENTLY if concurrently else Operation.DETACH_PARTITION
         )
-        keys = {s.key for s in ddl if s.key[0] in ("attach", "index_attach")}
-        held |= keys
-        detach = p.draft(
-            f"detach {describe(obj)}",
-            [sql.detach_partition(parent, obj, concurrently=concurrently)],
-            effects(operation, table=parent, partition=obj),
-        )
-        before.append(_with_deps(detach, _removing(base, frozenset(keys))))
+        attached = {s.key for s in ddl if s.key[0] in ("attach", "index_attach")}
+        held |= attached
+        detach = sql.detach_partition(parent, obj, concurrently=concurrently)
+        result = effects(operation, table=parent, partition=obj)
+        redo = {k for k in attached if k[0] == "attach"}  # the indexes attach with it
+        drafts.append(draft(f"detach {describe(obj)}", detach, result, attached, redo))
     irreversible = None
-    drop_effects = NO_EFFECTS
+    result = NO_EFFECTS
     if isinstance(obj, Table):
         irreversible = f"dropping {describe(obj)} deletes its rows; the reverse creates it empty"
-        drop_effects = effects(Operation.DROP_TABLE, table=obj)
+        result = effects(Operation.DROP_TABLE, table=obj)
     elif isinstance(obj, (View, MaterializedView)):
-        drop_effects = unlisted(obj)
-    main_draft = p.draft(
-        f"drop {describe(obj)}", [sql.drop_object(obj)], drop_effects, irreversible=irreversible
-    )
-    main_draft = _with_deps(main_draft, _removing(base, p.old_keys_of(main) - held))
-    drafts = [*before, main_draft]
-    if restore:
-        rebuilt = [s for s in ddl if s.key not in held]
-        undo = tuple(_ddl_step(p, s, obj, catalog) for s in rebuilt)
-        drafts[-1] = _with_reverse(drafts[-1], undo)
-        for i, draft in enumerate(drafts[:-1]):
-            kept = [s for s in ddl if s.key in held and s.key[0] in ("owned_by", "attach")]
-            undo_part = tuple(_ddl_step(p, s, obj, catalog) for s in kept)
-            drafts[i] = _with_reverse(draft, undo_part)
+        result = unlisted(obj)
+    rest = set(p.old_keys_of(object_key(obj))) - held
+    everything = {s.key for s in ddl} - held
+    drop = sql.drop_object(obj)
+    drafts.append(draft(f"drop {describe(obj)}", drop, result, rest, everything, irreversible))
     return drafts
 
 
 def _removing(base: Deps, keys: frozenset[Key]) -> Deps:
     """The deps of one step of a drop: the drop's, removing ``keys`` only."""
     return replace(base, removes=keys)
-
-
-def _with_deps(draft: Draft, deps: Deps) -> Draft:
-    return replace(draft, deps=deps)
-
-
-def _with_reverse(draft: Draft, reverse: tuple[Step, ...]) -> Draft:
-    return replace(draft, step=replace(draft.step, reverse=reverse))
 
 
 @recipe(DropObject)
