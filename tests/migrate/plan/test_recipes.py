@@ -255,3 +255,18 @@ def test_the_reversed_plan_undoes_last_step_first() -> None:
 def test_options_are_checked() -> None:
     with pytest.raises(Exception, match="lock_retries and batch_pages must be positive"):
         PlanOptions(lock_retries=0)
+
+
+def test_a_changed_index_is_built_beside_the_old_one() -> None:
+    old = t(N, indexes=(Index(name="t_n", columns=("n",)),))
+    new = t(N, indexes=(Index(name="t_n", columns=("n", "id"), comment="both"),))
+    build, drop, rename = steps(old, new)
+    assert build.sql == "CREATE INDEX CONCURRENTLY t_n_dbarch_new ON public.t USING btree (n, id);"
+    assert drop.sql == "DROP INDEX CONCURRENTLY public.t_n;"
+    assert "ALTER INDEX public.t_n_dbarch_new RENAME TO t_n;" in rename.sql
+    assert "COMMENT ON INDEX public.t_n IS 'both';" in rename.sql
+    assert "CREATE INDEX CONCURRENTLY t_n_dbarch_new ON public.t USING btree (n);" in (
+        rename.reverse_sql
+    )
+    (plain,) = steps(old, new, zero_downtime=False)
+    assert plain.sql.startswith("DROP INDEX public.t_n;\nCREATE INDEX t_n ON public.t")

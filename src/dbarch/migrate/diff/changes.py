@@ -548,6 +548,23 @@ class DropIndex(Change):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReplaceIndex(Change):
+    """An index (of a table that is not partitioned) whose definition changed, its name
+    kept: built anew beside the old one, which then makes way."""
+
+    relation: Table | MaterializedView
+    old: Index
+    new: Index
+
+    def inverse(self) -> Change:
+        return ReplaceIndex(relation=self.relation, old=self.new, new=self.old)
+
+    @property
+    def summary(self) -> str:
+        return f"rebuild index {name_of(self.relation.schema_, self.new.name or '')}"
+
+
+@dataclass(frozen=True, kw_only=True)
 class RenameIndex(Change):
     relation: Table | MaterializedView
     old: str

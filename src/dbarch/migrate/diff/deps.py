@@ -41,6 +41,7 @@ from dbarch.migrate.diff.changes import (
     RenameConstraint,
     RenameIndex,
     RenameObject,
+    ReplaceIndex,
     ReplaceRoutine,
     ReplaceTrigger,
     SetComment,
@@ -164,7 +165,7 @@ class DepsOf:
             return self._add_piece(tag, change)
         if isinstance(change, (DropConstraint, DropIndex, DropTrigger, DropPolicy)):
             return Deps(removes=frozenset({tag}) | _children_keys(change))
-        if isinstance(change, (ReplaceTrigger, AlterPolicy)):
+        if isinstance(change, (ReplaceTrigger, AlterPolicy, ReplaceIndex)):
             return Deps(
                 removes=frozenset({tag}),
                 provides=frozenset({tag}),

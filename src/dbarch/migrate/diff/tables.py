@@ -28,6 +28,7 @@ from dbarch.migrate.diff.changes import (
     RenameColumn,
     RenameConstraint,
     RenameIndex,
+    ReplaceIndex,
     ReplaceTrigger,
     SetComment,
     SetInherit,
@@ -259,6 +260,10 @@ def _indexes(
     for before, after in pairs:
         key = _index_key(new, after, new.indexes.index(after))
         if not same(before, after, "name", "comment"):
+            partitioned = isinstance(new, Table) and new.partition_by is not None
+            if before.name == after.name and after.name and not partitioned:
+                out.append((key, ReplaceIndex(relation=new, old=before, new=after)))
+                continue
             old_key = _index_key(old, before, old.indexes.index(before))
             out.append((old_key, DropIndex(relation=old, index=before)))
             out.append((key, AddIndex(relation=new, index=after, attach=ctx.attach(key))))

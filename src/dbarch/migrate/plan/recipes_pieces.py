@@ -27,6 +27,7 @@ from dbarch.migrate.diff.changes import (
     InvalidateConstraint,
     RenameConstraint,
     RenameIndex,
+    ReplaceIndex,
     ReplaceTrigger,
     SetInherit,
     SetLogged,
@@ -38,6 +39,7 @@ from dbarch.migrate.diff.changes import (
 from dbarch.migrate.locks import Operation
 from dbarch.migrate.plan import sql
 from dbarch.migrate.plan.facts import effects, unlisted
+from dbarch.migrate.plan.names import relation_names, temp_name
 from dbarch.migrate.plan.planner import Draft, Planner, recipe
 from dbarch.model.objects import (
     CheckConstraint,
@@ -332,6 +334,35 @@ def drop_index(p: Planner, change: DropIndex) -> list[Draft]:
     statement = sql.drop_index(relation.schema_, index.name or "", concurrently=concurrently)
     result = effects(operation, table=relation, index=(relation.schema_, index.name or ""))
     return [p.draft(change.summary, [statement], result)]
+
+
+@recipe(ReplaceIndex)
+def replace_index(p: Planner, change: ReplaceIndex) -> list[Draft]:
+    relation, old, new = change.relation, change.old, change.new
+    name = new.name or ""
+    if not p.online:
+        drop = sql.drop_index(relation.schema_, old.name or "", concurrently=False)
+        statements = [drop, sql.create_index(relation, new, concurrently=False)]
+        statements += index_comment(relation, new)
+        result = effects(Operation.DROP_INDEX, table=relation) | effects(
+            Operation.CREATE_INDEX, table=relation
+        )
+        return [p.draft(change.summary, statements, result)]
+    temporary = temp_name(name, "_dbarch_new", relation_names(p, relation.schema_))
+    built = new.model_copy(update={"name": temporary, "comment": None})
+    drafts = add_index_drafts(p, relation, built)
+    drafts.append(
+        p.draft(
+            f"drop the old index {name}",
+            [sql.drop_index(relation.schema_, name, concurrently=True)],
+            effects(
+                Operation.DROP_INDEX_CONCURRENTLY, table=relation, index=(relation.schema_, name)
+            ),
+        )
+    )
+    finish = [sql.rename_index(relation.schema_, temporary, name), *index_comment(relation, new)]
+    drafts.append(p.draft(f"rename index {temporary} to {name}", finish, unlisted(relation)))
+    return drafts
 
 
 @recipe(RenameIndex)
