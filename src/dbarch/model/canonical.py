@@ -6,12 +6,21 @@ grant order, trigger events as written); every named collection is sorted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from dbarch.model.objects import MaterializedView, Node, Schema, Table, View
 
 T = TypeVar("T", bound=Node)
+
+
+def updated(node: T, changes: Mapping[str, object]) -> T:
+    """``node`` with the fields ``changes`` names set (not validated again); ``node``
+    itself when they are all equal already."""
+    for field, value in changes.items():
+        if getattr(node, field) != value:
+            return node.model_copy(update=changes)
+    return node
 
 
 def _by(items: Iterable[T], *fields: str) -> tuple[T, ...]:
@@ -22,8 +31,9 @@ def _by(items: Iterable[T], *fields: str) -> tuple[T, ...]:
 
 
 def _table(t: Table) -> Table:
-    return t.model_copy(
-        update={
+    return updated(
+        t,
+        {
             "unique": _by(t.unique, "name"),
             "checks": _by(t.checks, "name"),
             "foreign_keys": _by(t.foreign_keys, "name"),
@@ -31,16 +41,16 @@ def _table(t: Table) -> Table:
             "indexes": _by(t.indexes, "name"),
             "policies": _by(t.policies, "name"),
             "triggers": _by(t.triggers, "name"),
-        }
+        },
     )
 
 
 def _view(v: View) -> View:
-    return v.model_copy(update={"triggers": _by(v.triggers, "name")})
+    return updated(v, {"triggers": _by(v.triggers, "name")})
 
 
 def _matview(m: MaterializedView) -> MaterializedView:
-    return m.model_copy(update={"indexes": _by(m.indexes, "name")})
+    return updated(m, {"indexes": _by(m.indexes, "name")})
 
 
 def canonical(schema: Schema) -> Schema:

@@ -9,6 +9,7 @@ accepts works: ``varchar(255)``, ``timestamp(3) with time zone``, ``double preci
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -111,6 +112,7 @@ class TypeName:
     array_dimensions: int
 
 
+@functools.lru_cache(maxsize=4096)  # a model spells its few types again and again
 def parse_type(text: str) -> TypeName | None:
     """``text`` read as a type name, or ``None`` when it is not one."""
     # Parsed only, never executed: the cast gives the grammar a place for a type name.

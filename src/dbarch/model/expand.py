@@ -28,6 +28,7 @@ from itertools import chain
 from pglast import ast, parse_sql
 from pglast.parser import ParseError
 
+from dbarch.model.canonical import updated
 from dbarch.model.objects import (
     Column,
     ExclusionConstraint,
@@ -109,15 +110,28 @@ def column_path(text: str, default_schema: str) -> tuple[str, str, str]:
     raise NameProblem(f"'{text}' should be table.column or schema.table.column")
 
 
-def find_table(schema: Schema, name: str, in_schema: str) -> Table:
-    """The table ``in_schema.name``; a missing one raises :class:`NameProblem`."""
-    table = schema.table(name, in_schema)
-    if table is not None:
-        return table
-    names = [t.name for t in schema.tables if t.schema_ == in_schema]
-    raise NameProblem(
-        f"table '{name}' does not exist in schema '{in_schema}'" + did_you_mean(name, names)
-    )
+class Tables:
+    """The tables of a schema by schema and name (the first one where a name repeats)."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.by_name: dict[tuple[str, str], Table] = {}
+        for table in schema.tables:
+            self.by_name.setdefault((table.schema_, table.name), table)
+
+    def get(self, name: str, in_schema: str) -> Table | None:
+        """The table ``in_schema.name``, or ``None``."""
+        return self.by_name.get((in_schema, name))
+
+    def find(self, name: str, in_schema: str) -> Table:
+        """The table ``in_schema.name``; a missing one raises :class:`NameProblem`."""
+        table = self.by_name.get((in_schema, name))
+        if table is not None:
+            return table
+        names = [t.name for t in self.schema.tables if t.schema_ == in_schema]
+        raise NameProblem(
+            f"table '{name}' does not exist in schema '{in_schema}'" + did_you_mean(name, names)
+        )
 
 
 def find_column(table: Table, name: str) -> Column:
@@ -145,7 +159,7 @@ def primary_key_columns(table: Table) -> tuple[str, ...]:
     return tuple(c.name for c in table.columns if c.primary_key)
 
 
-def resolve_reference(schema: Schema, table: Table, target: str | Reference) -> Reference:
+def resolve_reference(tables: Tables, table: Table, target: str | Reference) -> Reference:
     """The foreign key target of a column's ``references`` shorthand."""
     if isinstance(target, Reference):
         return target
@@ -153,7 +167,7 @@ def resolve_reference(schema: Schema, table: Table, target: str | Reference) -> 
     if len(parts) > 3:
         raise NameProblem(f"'{target}' should be table, table.column or schema.table.column")
     if len(parts) == 1:
-        referenced = find_table(schema, parts[0], table.schema_)
+        referenced = tables.find(parts[0], table.schema_)
         key = primary_key_columns(referenced)
         if len(key) != 1:
             what = "no primary key" if not key else "a composite primary key"
@@ -164,7 +178,7 @@ def resolve_reference(schema: Schema, table: Table, target: str | Reference) -> 
         columns = key
     else:
         in_schema, name, column = column_path(target, table.schema_)
-        referenced = find_table(schema, name, in_schema)
+        referenced = tables.find(name, in_schema)
         columns = (find_column(referenced, column).name,)
     return Reference(table=referenced.name, schema=referenced.schema_, columns=columns)
 
@@ -175,38 +189,39 @@ def _plain_key(key: IndexKey) -> IndexKey:
     return key
 
 
-def _expand_table(schema: Schema, table: Table) -> Table:
+def _expand_table(tables: Tables, table: Table) -> Table:
     key = primary_key_columns(table)
     primary_key = table.primary_key or (PrimaryKey(columns=key) if key else None)
     unique = tuple(UniqueConstraint(columns=(c.name,)) for c in table.columns if c.unique)
     foreign_keys = tuple(
-        ForeignKey(columns=(c.name,), references=resolve_reference(schema, table, c.references))
+        ForeignKey(columns=(c.name,), references=resolve_reference(tables, table, c.references))
         for c in table.columns
         if c.references is not None
     )
     columns = tuple(
-        c.model_copy(
-            update={
+        updated(
+            c,
+            {
                 "primary_key": False,
                 "unique": False,
                 "references": None,
                 "nullable": c.nullable and c.name not in key and c.identity is None,
-            }
+            },
         )
         for c in table.columns
     )
     indexes = tuple(
-        i.model_copy(update={"columns": tuple(_plain_key(k) for k in i.columns)})
-        for i in table.indexes
+        updated(i, {"columns": tuple(_plain_key(k) for k in i.columns)}) for i in table.indexes
     )
-    return table.model_copy(
-        update={
+    return updated(
+        table,
+        {
             "columns": columns,
             "primary_key": primary_key,
             "unique": table.unique + unique,
             "foreign_keys": table.foreign_keys + foreign_keys,
             "indexes": indexes,
-        }
+        },
     )
 
 
@@ -365,20 +380,21 @@ class _Namer:
             else e.model_copy(update={"name": self._name(n.exclusion, t, _exclusion_words(e))})
             for e in t.exclusions
         )
-        return t.model_copy(
-            update={
+        return updated(
+            t,
+            {
                 "primary_key": pk,
                 "unique": unique,
                 "checks": checks,
                 "foreign_keys": foreign_keys,
                 "exclusions": exclusions,
                 "indexes": self._indexes(t, t.indexes),
-            }
+            },
         )
 
     def matview(self, m: MaterializedView) -> MaterializedView:
         """``m`` with its indexes named."""
-        return m.model_copy(update={"indexes": self._indexes(m, m.indexes)})
+        return updated(m, {"indexes": self._indexes(m, m.indexes)})
 
     def _indexes(
         self, owner: Table | MaterializedView, indexes: tuple[Index, ...]
@@ -398,8 +414,9 @@ def expand(schema: Schema) -> Schema:
 
     The schema must be free of the problems the loader reports (missing tables...).
     """
+    tables = Tables(schema)
     expanded = schema.model_copy(
-        update={"tables": tuple(_expand_table(schema, t) for t in schema.tables)}
+        update={"tables": tuple(_expand_table(tables, t) for t in schema.tables)}
     )
     namer = _Namer(expanded)
     return expanded.model_copy(

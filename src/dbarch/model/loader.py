@@ -9,13 +9,16 @@ reported with the file, line and column of the node it is about.
 from __future__ import annotations
 
 import difflib
+import functools
+import gc
 import re
 import types
 import typing
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,10 +28,10 @@ from dbarch.model.canonical import canonical
 from dbarch.model.datatypes import TypeScope, sequence_type_problem, type_problem
 from dbarch.model.expand import (
     NameProblem,
+    Tables,
     column_path,
     did_you_mean,
     expand,
-    find_table,
     naming_problem,
     primary_key_columns,
     relation,
@@ -75,13 +78,32 @@ def load_model(path: Path) -> Schema:
 
 def load_model_text(text: str, filename: str, fmt: Format) -> Schema:
     """The expanded, canonical Schema of model ``text``; ``filename`` names it in errors."""
+    with _cycle_collector_paused():
+        return _load(text, filename, fmt)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a model's many acyclic nodes, dicts and model
+    objects are built: it would only scan them again and again (half the load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(text: str, filename: str, fmt: Format) -> Schema:
     doc = locate.parse(text, filename, fmt)
     problems: list[Problem] = list(doc.problems)
     data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
         problem = f"a model is a mapping of keys such as 'tables', got {_kind(data)}"
         raise ModelError([(_location(filename, doc.position(())), problem)])
-    data = _coerce({k: v for k, v in data.items() if k != SCHEMA_KEY}, Schema, (), doc)
+    data = {k: v for k, v in data.items() if k != SCHEMA_KEY}
+    _coerce(data, doc)
     schema: Schema | None = None
     try:
         schema = Schema.model_validate(data)
@@ -106,17 +128,19 @@ def _location(filename: str, position: Position | None) -> Location:
 # --------------------------------------------------------------------------- types
 
 
-def _members(annotation: Any) -> list[Any]:
+@functools.lru_cache(maxsize=1024)
+def _members(annotation: Any) -> tuple[Any, ...]:
     """The alternatives of a union (``None`` left out); a plain type is its own."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return [a for a in typing.get_args(annotation) if a is not type(None)]
-    return [annotation]
+        return tuple(a for a in typing.get_args(annotation) if a is not type(None))
+    return (annotation,)
 
 
 def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
+@functools.lru_cache(maxsize=1024)
 def _field(model: type[BaseModel], key: str) -> Any:
     """The annotation of the field that ``key`` (name or alias) fills, or ``None``."""
     for name, info in model.model_fields.items():
@@ -130,26 +154,61 @@ def _keys(model: type[BaseModel]) -> list[str]:
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _coerce(value: object, annotation: Any, path: locate.Path, doc: Document) -> object:
-    """``value`` with plain scalars that YAML/JSON typed as numbers, booleans or dates
-    given back as their source text wherever the model wants a string."""
+def _coerce(data: dict[str, object], doc: Document) -> None:
+    """Give back, in ``data``, the source text of the plain scalars that YAML/JSON typed as
+    numbers, booleans or dates wherever the model wants a string."""
+    for path, text in doc.texts.items():
+        holder = _string_holder(data, path)
+        if holder is not None:
+            holder[path[-1]] = text
+
+
+def _string_holder(data: dict[str, object], path: locate.Path) -> Any:
+    """The mapping or list holding the value at ``path`` when the model wants a string
+    there, else ``None``."""
+    holder: Any = None
+    value: Any = data
+    shape = _shape(Schema)
+    for item in path:
+        if isinstance(value, dict) and item in value:
+            if shape.model is not None:
+                annotation = _field(shape.model, item)
+            elif shape.values is not None:
+                annotation = shape.values
+            else:
+                return None
+        elif isinstance(value, list) and isinstance(item, int) and item < len(value):
+            if shape.items is None:
+                return None
+            annotation = shape.items
+        else:
+            return None
+        shape = _shape(annotation)
+        holder, value = value, value[item]
+    return holder if shape.text else None
+
+
+class _Shape(NamedTuple):
+    """What a value of an annotation can be in a model file."""
+
+    model: type[BaseModel] | None  # a mapping read as this model
+    values: Any  # the type of a mapping's values (no model), or None
+    items: Any  # the type of a list's items, or None
+    text: bool  # a string
+
+
+@functools.lru_cache(maxsize=1024)
+def _shape(annotation: Any) -> _Shape:
     members = _members(annotation)
-    if path in doc.texts and str in members:
-        return doc.texts[path]
-    if isinstance(value, dict):
-        model = next((m for m in members if _is_model(m)), None)
-        if model is not None:
-            return {k: _coerce(v, _field(model, k), (*path, k), doc) for k, v in value.items()}
-        mapping = next((m for m in members if typing.get_origin(m) is dict), None)
-        if mapping is not None:
-            item = typing.get_args(mapping)[1]
-            return {k: _coerce(v, item, (*path, k), doc) for k, v in value.items()}
-    if isinstance(value, list):
-        sequence = next((m for m in members if typing.get_origin(m) is tuple), None)
-        if sequence is not None:
-            item = typing.get_args(sequence)[0]
-            return [_coerce(v, item, (*path, i), doc) for i, v in enumerate(value)]
-    return value
+    model = next((m for m in members if _is_model(m)), None)
+    mapping = next((m for m in members if typing.get_origin(m) is dict), None)
+    sequence = next((m for m in members if typing.get_origin(m) is tuple), None)
+    return _Shape(
+        model=model,
+        values=None if mapping is None else typing.get_args(mapping)[1],
+        items=None if sequence is None else typing.get_args(sequence)[0],
+        text=str in members,
+    )
 
 
 # --------------------------------------------------------------------------- shape
@@ -218,7 +277,7 @@ class _Loc:
         self.owner: type[BaseModel] = Schema  # the model of the innermost mapping
         self.owner_path: locate.Path = ()
         self.union_path: locate.Path | None = None
-        self.union: list[Any] = []
+        self.union: tuple[Any, ...] = ()
         self.branch: Any = None
         annotation: Any = Schema
         items = list(loc)
@@ -244,7 +303,7 @@ class _Loc:
         self.annotation = annotation
 
 
-def _branch(members: list[Any], tag: str) -> Any:
+def _branch(members: tuple[Any, ...], tag: str) -> Any:
     """The union member pydantic's location tag names (``IndexElement``, ``str``...)."""
     for member in members:
         name = getattr(member, "__name__", "")
@@ -349,6 +408,9 @@ _CONSTRAINTS = ("unique", "checks", "foreign_keys", "exclusions")
 Entry = tuple[locate.Path, object, str]  # where, what must be unique, message on a repeat
 
 
+_NOWHERE = Position(2**31, 0)  # after every position
+
+
 def _taken(name: str, schema: str) -> str:
     return f"the name '{name}' is already taken in schema '{schema}'"
 
@@ -361,6 +423,7 @@ class _Checker:
         self.doc = doc
         self.problems: list[Problem] = []
         self.scope = TypeScope.of(schema)
+        self.tables = Tables(schema)
 
     def add(self, path: locate.Path, message: str) -> None:
         self.problems.append((self.doc.position(path), message))
@@ -387,14 +450,14 @@ class _Checker:
 
     def _unique(self, entries: Iterable[Entry]) -> None:
         """Report every entry whose key repeats one earlier in the file."""
-        first: dict[object, locate.Path] = {}
-        last = Position(2**31, 0)
-        for path, key, message in sorted(entries, key=lambda e: self.doc.position(e[0]) or last):
-            if key not in first:
-                first[key] = path
-                continue
-            where = self.doc.position(first[key])
-            self.add(path, message + (f" (first at {where})" if where else ""))
+        by_key: dict[object, list[Entry]] = {}
+        for entry in entries:
+            by_key.setdefault(entry[1], []).append(entry)
+        for repeated in (group for group in by_key.values() if len(group) > 1):
+            first, *later = sorted(repeated, key=lambda e: self.doc.position(e[0]) or _NOWHERE)
+            where = self.doc.position(first[0])
+            for path, _, message in later:
+                self.add(path, message + (f" (first at {where})" if where else ""))
 
     def _named(self, path: locate.Path, items: Sequence[Any], owner: str) -> None:
         """Report names that repeat among ``items``: ``<owner> named 'x'``."""
@@ -503,7 +566,7 @@ class _Checker:
                 schema, name = relation(text, table.schema_)
             except NameProblem:
                 continue
-            parent = self.schema.table(name, schema)
+            parent = self.tables.get(name, schema)
             if parent is not None and id(parent) not in seen:
                 names += self._columns(parent, seen | {id(table)})
         return names
@@ -548,7 +611,7 @@ class _Checker:
     def _relation(self, path: locate.Path, text: str, default_schema: str) -> Table | None:
         try:
             schema, name = relation(text, default_schema)
-            return find_table(self.schema, name, schema)
+            return self.tables.find(name, schema)
         except NameProblem as exc:
             self.add(path, str(exc))
             return None
@@ -607,7 +670,7 @@ class _Checker:
         target = column.references
         if isinstance(target, str):
             try:
-                target = resolve_reference(self.schema, t, target)
+                target = resolve_reference(self.tables, t, target)
             except NameProblem as exc:
                 self.add(path, str(exc))
                 return
@@ -617,7 +680,7 @@ class _Checker:
     def _foreign_key(self, path: locate.Path, fk: ForeignKey) -> None:
         ref, where = fk.references, (*path, "references")
         try:
-            target = find_table(self.schema, ref.table, ref.schema_)
+            target = self.tables.find(ref.table, ref.schema_)
         except NameProblem as exc:
             self.add((*where, "table"), str(exc))
             return
@@ -646,7 +709,7 @@ class _Checker:
     def _owned_by(self, path: locate.Path, text: str, default_schema: str) -> None:
         try:
             schema, name, column = column_path(text, default_schema)
-            table = find_table(self.schema, name, schema)
+            table = self.tables.find(name, schema)
         except NameProblem as exc:
             self.add(path, str(exc))
             return

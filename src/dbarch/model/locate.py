@@ -15,8 +15,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 
@@ -24,8 +25,6 @@ from dbarch.errors import Location, ModelError
 
 PathItem = str | int
 Path = tuple[PathItem, ...]
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True, order=True)
@@ -41,21 +40,27 @@ class Position:
 
 @dataclass
 class Document:
-    """Parsed data with the position of every value and mapping key."""
+    """Parsed data with where every value and mapping key starts.
+
+    Places are kept as the parser gives them (a YAML mark, an index into JSON text) and
+    ``at`` turns one into a :class:`Position` when it is asked for.
+    """
 
     data: object
-    values: dict[Path, Position] = field(default_factory=dict)
-    keys: dict[Path, Position] = field(default_factory=dict)
+    at: Callable[[Any], Position]
+    values: dict[Path, Any] = field(default_factory=dict)
+    keys: dict[Path, Any] = field(default_factory=dict)
     texts: dict[Path, str] = field(default_factory=dict)
     problems: list[tuple[Position, str]] = field(default_factory=list)
 
     def position(self, path: Path, *, key: bool = False) -> Position | None:
         """Where ``path`` is (its key with ``key=True``), else its nearest known ancestor."""
         if key and path in self.keys:
-            return self.keys[path]
+            return self.at(self.keys[path])
         while path not in self.values and path:
             path = path[:-1]
-        return self.values.get(path)
+        place = self.values.get(path)
+        return None if place is None else self.at(place)
 
 
 def parse(text: str, filename: str, fmt: Literal["yaml", "json"]) -> Document:
@@ -67,15 +72,68 @@ def parse(text: str, filename: str, fmt: Literal["yaml", "json"]) -> Document:
 
 # --------------------------------------------------------------------------- YAML
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_FLATTENED_TAGS = frozenset({_MERGE_TAG, "tag:yaml.org,2002:value"})  # flatten_mapping's
+_KNOWN_TAGS = _FLATTENED_TAGS | {t for t in yaml.SafeLoader.yaml_constructors if t}
+
+# libyaml composes the same nodes with the same marks many times faster than PyYAML's
+# pure-Python parser. It is trusted only with a clean file that both read alike, so that a
+# file reads the same with or without libyaml and every problem is reported in PyYAML's
+# words; PyYAML reads all other text: text libyaml accepts and PyYAML does not (tabs as
+# spaces, a byte order mark inside the text, a comment right after a block scalar's header
+# or a directive, an unknown tag, ``?`` or ``:`` in a plain scalar inside brackets), empty
+# plain scalars (their marks and non-specific tags differ) and any problem at all.
+_LIBYAML = yaml.__with_libyaml__
+_DIRECTIVE = re.compile(r"(?:^|[\r\x85\u2028\u2029])%", re.MULTILINE)
+_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
+_FLOW_PLAIN_DIFFERS = re.compile(r"[?:]")
+
+Loader = yaml.constructor.SafeConstructor  # what the walker needs of either loader
+
+
+class _Unlike(Exception):
+    """libyaml's reading may differ from PyYAML's (or holds a problem PyYAML words)."""
+
 
 def _mark(mark: yaml.Mark) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
 def _parse_yaml(text: str, filename: str) -> Document:
-    loader = yaml.SafeLoader(text)  # not libyaml's: same messages on every machine
+    if _LIBYAML and not _libyaml_may_differ(text):
+        try:
+            return _walk(*_libyaml_graph(text), libyaml=True)
+        except _Unlike:
+            pass
+    return _walk(*_pyyaml_graph(text, filename), libyaml=False)
+
+
+def _libyaml_may_differ(text: str) -> bool:
+    """True when ``text`` holds something libyaml accepts and PyYAML does not."""
+    return (
+        "\t" in text
+        or "\ufeff" in text
+        or ("%" in text and _DIRECTIVE.search(text) is not None)
+        or (("|" in text or ">" in text) and _HEADER_COMMENT.search(text) is not None)
+    )
+
+
+def _libyaml_graph(text: str) -> tuple[Loader, yaml.Node | None]:
+    """The node graph of ``text`` composed by libyaml; any error raises :class:`_Unlike`."""
     try:
-        node = loader.get_single_node()
+        loader = yaml.CSafeLoader(text)
+        return loader, loader.get_single_node()
+    except (yaml.YAMLError, UnicodeError):
+        raise _Unlike from None
+
+
+def _pyyaml_graph(text: str, filename: str) -> tuple[Loader, yaml.Node | None]:
+    """The node graph of ``text`` composed by PyYAML; a syntax error raises
+    :class:`ModelError` with its position."""
+    try:
+        loader = yaml.SafeLoader(text)  # checks that every character is allowed
+        return loader, loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
@@ -83,13 +141,15 @@ def _parse_yaml(text: str, filename: str) -> Document:
         raise ModelError([(Location(filename, line, column), f"invalid YAML: {message}")]) from None
     except yaml.reader.ReaderError as exc:
         pos = _index_position(text, exc.position)
-        problem = f"invalid YAML: character {exc.character!r} is not allowed"
+        problem = f"invalid YAML: character {chr(exc.character)!r} is not allowed"
         raise ModelError([(Location(filename, pos.line, pos.column), problem)]) from None
-    finally:
-        loader.dispose()
-    doc = Document(data=None)
+
+
+def _walk(loader: Loader, node: yaml.Node | None, *, libyaml: bool) -> Document:
+    """The :class:`Document` of a composed node graph (``libyaml``'s or PyYAML's)."""
+    doc = Document(data=None, at=_mark)
     if node is not None:
-        doc.data = _YamlWalker(loader, doc).walk(node, ())
+        doc.data = _YamlWalker(loader, doc, libyaml=libyaml).walk(node, ())
     return doc
 
 
@@ -100,39 +160,106 @@ def _index_position(text: str, index: int) -> Position:
 
 
 class _YamlWalker:
-    """Turns a composed YAML node graph into plain data, recording positions."""
+    """Turns a composed YAML node graph into plain data, recording where nodes are.
 
-    def __init__(self, loader: yaml.SafeLoader, doc: Document) -> None:
+    With ``libyaml`` (its graph), a node libyaml may read unlike PyYAML, or a problem,
+    raises :class:`_Unlike` instead.
+    """
+
+    def __init__(self, loader: Loader, doc: Document, *, libyaml: bool) -> None:
         self.loader = loader
         self.doc = doc
-        self.active: set[int] = set()
+        self.values = doc.values
+        self.keys = doc.keys
+        self.libyaml = libyaml
+        self.active: set[int] = set()  # the collections being walked (to catch a loop)
+
+    def problem(self, mark: yaml.Mark, message: str) -> None:
+        if self.libyaml:
+            raise _Unlike
+        self.doc.problems.append((_mark(mark), message))
 
     def walk(self, node: yaml.Node, path: Path) -> object:
-        self.doc.values[path] = _mark(node.start_mark)
+        self.values[path] = node.start_mark
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR_TAG and node.value:  # what constructing it would give
+                return node.value
             return self._scalar(node, path)
         if id(node) in self.active:
-            self.doc.problems.append((_mark(node.start_mark), "an alias refers to itself"))
+            self.problem(node.start_mark, "an alias refers to itself")
             return None
+        if self.libyaml:
+            self._check_collection(node)
         self.active.add(id(node))
-        try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
-            return self._mapping(node, path)
-        finally:
-            self.active.discard(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            data: object = [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+        else:
+            data = self._mapping(node, path)
+        self.active.discard(id(node))
+        return data
+
+    def _check_collection(self, node: yaml.Node) -> None:
+        """Raise :class:`_Unlike` for a collection that libyaml may read unlike PyYAML."""
+        if node.tag not in _KNOWN_TAGS:
+            raise _Unlike
+        if not node.flow_style:
+            return
+        items = node.value
+        if isinstance(node, yaml.MappingNode):
+            items = [n for pair in items for n in pair]
+        for item in items:
+            plain = isinstance(item, yaml.ScalarNode) and not item.style
+            if plain and _FLOW_PLAIN_DIFFERS.search(item.value):
+                raise _Unlike
+
+    def _check_scalar(self, node: yaml.ScalarNode) -> None:
+        """Raise :class:`_Unlike` for a scalar that libyaml may read unlike PyYAML."""
+        if node.tag not in _KNOWN_TAGS or not (node.value or node.style):
+            raise _Unlike
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
+        if self.libyaml:
+            self._check_scalar(node)
         try:
             value = self.loader.construct_object(node)
         except yaml.MarkedYAMLError as exc:
-            self.doc.problems.append((_mark(node.start_mark), f"invalid YAML: {exc.problem}"))
+            self.problem(node.start_mark, f"invalid YAML: {exc.problem}")
+            return node.value
+        except ValueError:  # the tag's type rejects the text: !!int x, 2024-13-45...
+            kind = node.tag.rsplit(":", 1)[-1]
+            self.problem(node.start_mark, f"invalid YAML: '{node.value}' is not a valid {kind}")
             return node.value
         if not node.style and value is not None and not isinstance(value, str):
             self.doc.texts[path] = node.value
         return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, object]:
+        merges = any(key_node.tag in _FLATTENED_TAGS for key_node, _ in node.value)
+        if merges:
+            self._duplicates(node)
+            try:
+                self.loader.flatten_mapping(node)
+            except yaml.MarkedYAMLError as exc:
+                self.problem(exc.problem_mark or node.start_mark, f"invalid YAML: {exc.problem}")
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(
+                    key_node.start_mark, "a key must be a plain name, not a list or mapping"
+                )
+                continue
+            if self.libyaml and (key_node.tag != _STR_TAG or not key_node.value):
+                self._check_scalar(key_node)
+            key = key_node.value
+            where = (*path, key)
+            self.keys[where] = key_node.start_mark
+            result[key] = self.walk(value_node, where)
+        if not merges and len(result) < len(node.value):  # a key repeats, or is no name
+            self._duplicates(node)
+        return result
+
+    def _duplicates(self, node: yaml.MappingNode) -> None:
+        """Report the keys of ``node`` that repeat an earlier key."""
         first: dict[str, yaml.Node] = {}
         for key_node, _ in node.value:
             if key_node.tag == _MERGE_TAG or not isinstance(key_node, yaml.ScalarNode):
@@ -141,24 +268,9 @@ class _YamlWalker:
             if key in first:
                 where = _mark(first[key].start_mark)
                 message = f"duplicate key '{key}' (first defined at {where})"
-                self.doc.problems.append((_mark(key_node.start_mark), message))
+                self.problem(key_node.start_mark, message)
             else:
                 first[key] = key_node
-        try:
-            self.loader.flatten_mapping(node)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or node.start_mark
-            self.doc.problems.append((_mark(mark), f"invalid YAML: {exc.problem}"))
-        result: dict[str, object] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                message = "a key must be a plain name, not a list or mapping"
-                self.doc.problems.append((_mark(key_node.start_mark), message))
-                continue
-            key = key_node.value
-            self.doc.keys[(*path, key)] = _mark(key_node.start_mark)
-            result[key] = self.walk(value_node, (*path, key))
-        return result
 
 
 # --------------------------------------------------------------------------- JSON
@@ -170,10 +282,9 @@ def _parse_json(text: str, filename: str) -> Document:
     except json.JSONDecodeError as exc:
         location = Location(filename, exc.lineno, exc.colno)
         raise ModelError([(location, f"invalid JSON: {exc.msg}")]) from None
-    doc = Document(data=None)
-    scanner = _JsonScanner(text, doc)
-    doc.data = scanner.value(scanner.skip(0), ())[0]
-    return doc
+    scanner = _JsonScanner(text)
+    scanner.doc.data = scanner.value(scanner.skip(0), ())[0]
+    return scanner.doc
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -191,10 +302,10 @@ _CONSTANTS: dict[str, object] = {
 class _JsonScanner:
     """Walks JSON text that :func:`json.loads` already accepted, recording positions."""
 
-    def __init__(self, text: str, doc: Document) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.doc = doc
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.doc = Document(data=None, at=self.position)
 
     def position(self, index: int) -> Position:
         line = bisect.bisect_right(self.line_starts, index)
@@ -207,7 +318,7 @@ class _JsonScanner:
 
     def value(self, index: int, path: Path) -> tuple[object, int]:
         """The value starting at ``index`` and the index just after it."""
-        self.doc.values[path] = self.position(index)
+        self.doc.values[path] = index
         char = self.text[index]
         if char == "{":
             return self._object(index + 1, path)
@@ -229,17 +340,17 @@ class _JsonScanner:
 
     def _object(self, index: int, path: Path) -> tuple[dict[str, object], int]:
         result: dict[str, object] = {}
-        first: dict[str, Position] = {}
+        first: dict[str, int] = {}
         index = self.skip(index)
         while self.text[index] != "}":
-            key_position = self.position(index)
+            key_index = index
             key, index = json.decoder.scanstring(self.text, index + 1)
             if key in first:
-                message = f"duplicate key '{key}' (first defined at {first[key]})"
-                self.doc.problems.append((key_position, message))
+                message = f"duplicate key '{key}' (first defined at {self.position(first[key])})"
+                self.doc.problems.append((self.position(key_index), message))
             else:
-                first[key] = key_position
-            self.doc.keys[(*path, key)] = key_position
+                first[key] = key_index
+            self.doc.keys[(*path, key)] = key_index
             index = self.skip(self.skip(index) + 1)  # the colon
             result[key], index = self.value(index, (*path, key))
             index = self.skip(index)
