@@ -13,6 +13,7 @@ import difflib
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,3 +182,34 @@ def prove(case: Case, server: DevServer, databases: Databases | None = None) -> 
             if case.query and not any(s.irreversible for s in migration.steps):
                 assert run_sql(source, case.query) == rows
         return Proof(migration, up, down, rows)
+
+
+Outcomes = dict[str, Exception | None]
+
+
+def selected_cases(session: object, cases: list[Case]) -> list[Case]:
+    """The cases of ``cases`` whose tests this pytest session (or xdist worker) runs."""
+    wanted = set()
+    for item in getattr(session, "items", ()):
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if isinstance(params.get("case"), Case):
+            wanted.add(params["case"].id)
+    return [case for case in cases if case.id in wanted]
+
+
+def prove_all(cases: list[Case], server: DevServer, workers: int = 4) -> Outcomes:
+    """Prove ``cases`` concurrently on ``server``: None or the failure, by case id."""
+    databases = Databases(server)
+
+    def run(case: Case) -> Exception | None:
+        try:
+            prove(case, server, databases)
+        except Exception as exc:  # reported by the case's own test
+            return exc
+        return None
+
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            return dict(zip((c.id for c in cases), pool.map(run, cases), strict=True))
+    finally:
+        databases.close()

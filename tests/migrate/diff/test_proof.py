@@ -7,9 +7,6 @@ concurrently, each in its own databases, the first time a test of that server as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from dbarch.pg.devdb import DevServer
@@ -22,7 +19,7 @@ from tests.migrate.diff import (
     cases_tables,
     cases_types,
 )
-from tests.migrate.diff.proof import Case, Databases, prove
+from tests.migrate.diff.proof import Case, Outcomes, prove_all, selected_cases
 
 CASES = [
     *cases_tables.CASES,
@@ -32,8 +29,6 @@ CASES = [
     *cases_partitions.CASES,
     *cases_security.CASES,
 ]
-WORKERS = 4
-Outcomes = dict[str, Exception | None]
 MAJORS = sorted(p.values[0].version for p in SERVER_PARAMS if p.values[0] is not None)
 
 pytestmark = pytest.mark.all_pg_versions
@@ -45,28 +40,10 @@ def major_of(case: Case) -> int:
 
 
 @pytest.fixture(scope="module")
-def proofs(request: pytest.FixtureRequest, pg_server: DevServer) -> Iterator[Outcomes]:
+def proofs(request: pytest.FixtureRequest, pg_server: DevServer) -> Outcomes:
     """The outcome of every case this server proves: None or the failure."""
-    databases = Databases(pg_server)
-
-    def run(case: Case) -> Exception | None:
-        try:
-            prove(case, pg_server, databases)
-        except Exception as exc:  # reported by the case's own test
-            return exc
-        return None
-
-    selected = set()
-    for item in request.session.items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if "case" in params:
-            selected.add(params["case"].id)
-    cases = [c for c in CASES if c.id in selected and major_of(c) == pg_server.version]
-    try:
-        with ThreadPoolExecutor(WORKERS) as pool:
-            yield dict(zip((c.id for c in cases), pool.map(run, cases), strict=True))
-    finally:
-        databases.close()
+    mine = [c for c in selected_cases(request.session, CASES) if major_of(c) == pg_server.version]
+    return prove_all(mine, pg_server)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)

@@ -31,7 +31,8 @@ from dbarch.migrate.diff.kinds import object_changes
 from dbarch.migrate.diff.match import match_objects, possible_renames
 from dbarch.migrate.diff.order import Item, order
 from dbarch.migrate.diff.partitions import fold_partitions
-from dbarch.model.objects import Role, Schema
+from dbarch.migrate.diff.parts import part_deps
+from dbarch.model.objects import DEFAULT_SCHEMA, Role, Schema, SchemaDef
 
 _DROPS = (DropObject, DropConstraint, DropIndex, DropTrigger, DropPolicy, DetachPartition)
 # the rank of each kind of object among creations (dependencies decide first)
@@ -62,7 +63,7 @@ class Diff:
 
 def compare(old: Schema, new: Schema) -> Diff:
     """The changes that turn ``old`` into ``new``, in an order PostgreSQL accepts."""
-    old_graph, new_graph = Graph(old), Graph(new)
+    old_graph, new_graph = Graph(_with_public(old)), Graph(_with_public(new))
     ctx = Context(old_graph, new_graph, match_objects(old_graph, new_graph))
     tagged: list[Tagged] = []
     replaced: Replaced = {}
@@ -96,9 +97,38 @@ def compare(old: Schema, new: Schema) -> Diff:
     tagged += [(object_key(o), _create(ctx.new, o)) for o in ctx.matching.created]
     tagged += bounce.again
     changes = assign(ctx, early) + assign(ctx, late, late=True) + assign(ctx, tagged)
-    items = [Item(c.deps, _priority(c, i), c.summary) for i, c in enumerate(changes)]
-    ordered = tuple(changes[i] for i in order(items, ctx.old))
-    return Diff(ctx.old, ctx.new, ordered, tuple(dict.fromkeys(ctx.warnings)))
+    return Diff(ctx.old, ctx.new, _ordered(ctx, changes), tuple(dict.fromkeys(ctx.warnings)))
+
+
+def _ordered(ctx: Context, changes: list[Change]) -> tuple[Change, ...]:
+    """``changes`` in dependency order, whole objects part by part (see :mod:`.parts`):
+    each change where its first part goes."""
+    items: list[Item] = []
+    owners: list[int] = []
+    for position, change in enumerate(changes):
+        parts = [change.deps]
+        chained = False
+        if isinstance(change, CreateObject):
+            parts = part_deps(change, ctx.new.keys_of(object_key(change.obj)))
+        elif isinstance(change, DropObject):
+            parts = part_deps(change, ctx.old.keys_of(object_key(change.obj)))
+            chained = True
+        for deps in parts:
+            after = (len(items) - 1,) if chained and owners and owners[-1] == position else ()
+            items.append(Item(deps, _priority(change, position), change.summary, after, position))
+            owners.append(position)
+    seen: dict[int, None] = {}
+    for index in order(items, ctx.old):
+        seen.setdefault(owners[index])
+    return tuple(changes[position] for position in seen)
+
+
+def _with_public(schema: Schema) -> Schema:
+    """``schema`` listing ``public`` (a Schema leaves it out when it is as initdb made it):
+    public is never created or dropped, only changed."""
+    if any(s.name == DEFAULT_SCHEMA for s in schema.schemas):
+        return schema
+    return schema.model_copy(update={"schemas": (*schema.schemas, SchemaDef(name=DEFAULT_SCHEMA))})
 
 
 def _drop(graph: Graph, obj: TopObject) -> DropObject:

@@ -131,9 +131,7 @@ class DepsOf:
             needs = frozenset().union(*(s.all_requirements() for s in change.ddl)) - provides
             return Deps(provides=provides, needs=needs)
         if isinstance(change, DropObject):
-            # a sequence lets go of its owning column first (a step of its own)
-            keys = self.ctx.old.keys_of(object_key(change.obj))
-            return Deps(removes=frozenset(k for k in keys if k[0] != "owned_by"))
+            return Deps(removes=self.ctx.old.keys_of(object_key(change.obj)))
         if isinstance(change, RenameObject):
             key, before = object_key(change.new), object_key(change.old)
             return Deps(

@@ -55,6 +55,18 @@ _RELATION_PARTS = {"attach", "owned_by", "row_security"}
 PIECE_KINDS = ("primary_key", "unique", "exclusion", "index", "foreign_key", "trigger", "policy")
 
 
+# a partitioned table's keys, indexes and foreign keys are built after the partitions'
+# (so that they adopt them): an order of creation, not a dependency a drop must respect
+_BUILT_AFTER_PARTITIONS = frozenset({"primary_key", "unique", "exclusion", "index", "foreign_key"})
+
+
+def _partitions_part(key: Key, required: Key) -> bool:
+    """True when ``required`` is an index item, foreign key or attachment of another table
+    (a partition) that the partitioned table's item ``key`` is built after."""
+    kinds = (*_BUILT_AFTER_PARTITIONS, "attach")
+    return required[0] in kinds and required[1:3] != key[1:3]
+
+
 def check_key(schema: str, table: str, name: str) -> Key:
     """Key of a table's CHECK constraint (inline or NOT VALID alike)."""
     return (*relation_key(schema, table), f"check:{name}")
@@ -145,22 +157,24 @@ class Graph:
         for step in self.steps:
             self.owned[owner(step.key)].append(step)
         self.requires: dict[Key, frozenset[Key]] = {}
-        self.checks: dict[Key, list[str]] = defaultdict(list)  # inline check names by table
+        self.parts: dict[Key, list[Key]] = defaultdict(list)  # a table's defaults and checks
         for step in self.steps:
+            if step.key[0] in _BUILT_AFTER_PARTITIONS:
+                self.requires[step.key] = frozenset(
+                    k for k in step.all_requirements() if not _partitions_part(step.key, k)
+                )
+                continue
             if step.key[0] != "relation" or len(step.key) != 3:
                 self.requires[step.key] = step.all_requirements()
                 continue
             self.requires[step.key] = step.requires - {step.key}
             for part, refs in step.soft.items():
                 self.requires[(*step.key, part)] = refs | {step.key}
-                if part.startswith("check:"):
-                    self.checks[step.key].append(part.split(":", 1)[1])
+                self.parts[step.key].append((*step.key, part))
 
     def keys_of(self, obj: Key) -> frozenset[Key]:
-        """The step keys that belong to object ``obj`` (its inline checks included)."""
-        keys = {s.key for s in self.owned.get(obj, ())}
-        keys |= {check_key(obj[1], obj[2], name) for name in self.checks.get(obj, ())}
-        return frozenset(keys)
+        """The step keys that belong to object ``obj`` (its defaults and checks included)."""
+        return frozenset({s.key for s in self.owned.get(obj, ())} | set(self.parts.get(obj, ())))
 
     def dependents(self, keys: Iterable[Key]) -> frozenset[Key]:
         """Step keys that require any of ``keys`` directly (excluding ``keys``)."""

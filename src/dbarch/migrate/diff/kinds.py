@@ -34,6 +34,7 @@ from dbarch.migrate.diff.graph import TopObject, object_key
 from dbarch.migrate.diff.match import same
 from dbarch.migrate.diff.tables import matview_indexes, table_changes, view_triggers
 from dbarch.model.objects import (
+    DEFAULT_SCHEMA,
     Aggregate,
     CompositeType,
     Domain,
@@ -48,6 +49,7 @@ from dbarch.model.objects import (
     Table,
     View,
 )
+from dbarch.pg.introspect_types import FRESH_PUBLIC_COMMENT, FRESH_PUBLIC_OWNER
 from dbarch.pg.quote import qualified, quote_ident
 
 _PRIVILEGED_FIELDS = ("owner", "grants", "revokes", "comment", "ignore")
@@ -92,15 +94,27 @@ def privileged_changes(old: Privileged, new: TopObject) -> list[Tagged]:
             kind=where.ref.kind,
             target=where.ref.target,
             table=where.table,
-            old=old.comment,
-            new=new.comment,
+            old=_fresh(old, "comment"),
+            new=_fresh(new, "comment"),
         )
         out.append((key, comment))
     if old.owner != new.owner:
-        out.append((key, SetOwner(target=where, old=old.owner, new=new.owner)))
+        owners = _fresh(old, "owner"), _fresh(new, "owner")
+        out.append((key, SetOwner(target=where, old=owners[0], new=owners[1])))
     if (old.grants, old.revokes) != (new.grants, new.revokes):
         out.append((("privileges", *key), SetPrivileges(target=where, old=old, new=new)))
     return out
+
+
+_FRESH_PUBLIC = {"owner": FRESH_PUBLIC_OWNER, "comment": FRESH_PUBLIC_COMMENT}
+
+
+def _fresh(obj: Privileged, field: str) -> str | None:
+    """``obj``'s owner or comment; for ``public``, None is what a new database has."""
+    value = getattr(obj, field)
+    if value is None and isinstance(obj, SchemaDef) and obj.name == DEFAULT_SCHEMA:
+        return _FRESH_PUBLIC[field]
+    return value
 
 
 def _column_comments(

@@ -29,9 +29,9 @@ from dbarch.migrate.diff.changes import (
     SetViewOptions,
     describe,
 )
-from dbarch.migrate.diff.deps import freed, named
 from dbarch.migrate.diff.graph import TopObject, object_key
 from dbarch.migrate.diff.match import match_named, same
+from dbarch.migrate.diff.parts import DropPart, create_deps, drop_parts
 from dbarch.migrate.locks import Operation
 from dbarch.migrate.plan import sql
 from dbarch.migrate.plan.facts import effects, unlisted
@@ -144,19 +144,46 @@ def create_object(p: Planner, change: CreateObject) -> list[Draft]:
     drafts = []
     drop: tuple[Step, ...] = ()
     if not isinstance(obj, Role):  # roles belong to the cluster: never dropped
-        drop = tuple(d.step for d in _drop_drafts(p, obj, change.ddl, catalog, restore=False))
+        drafts_of_drop = _drop_drafts(p, obj, change.ddl, catalog, restore=False)
+        drop = tuple(d.step for d in drafts_of_drop[-1:])  # the other parts undo themselves
+    undo_part = {d.deps.removes: d.step for d in _undo_parts(p, obj, change.ddl, catalog)}
     for ddl in change.ddl:
-        provides = {ddl.key, named(ddl.key)}
         reverse: tuple[Step, ...] = ()
         if ddl.key == main:
-            provides |= p.keys_of(main)
             reverse = drop
-        elif ddl.key[0] == "owned_by" and isinstance(obj, Sequence):
-            reverse = (p.step(f"unlink {describe(obj)}", [sql.sequence_owned_by_none(obj)]),)
-        needs = ddl.all_requirements() | _schema_keys(obj) | {freed(ddl.key)}
+        else:
+            reverse = tuple(s for keys, s in undo_part.items() if ddl.key in keys)
         step = replace(_ddl_step(p, ddl, obj, catalog), reverse=reverse)
-        deps = Deps(provides=frozenset(provides), needs=frozenset(needs - provides))
-        drafts.append(Draft(step, deps, chained=False))
+        drafts.append(Draft(step, create_deps(obj, ddl, p.keys_of(main)), chained=False))
+    return drafts
+
+
+def _undo_parts(
+    p: Planner, obj: TopObject, ddl: tuple[DdlStep, ...], catalog: Catalog
+) -> list[Draft]:
+    """Drafts undoing the parts of a new object that tie it to others: its owning column
+    (a sequence), its foreign keys to other tables; one per foreign key."""
+    drafts = []
+    keys = frozenset(s.key for s in ddl)
+    for part in drop_parts(obj, keys)[:-1]:
+        if part.kind == "foreign keys":
+            for key in sorted(part.keys):
+                one = DropPart(part.kind, frozenset({key}))
+                statements, result, _ = _drop_part(p, obj, catalog, one)
+                drafts.append(
+                    Draft(
+                        p.step(f"drop foreign key {key[-1]}", statements, result),
+                        _removing(NO_DEPS, one.keys),
+                    )
+                )
+        elif part.kind == "unlink":
+            statements, result, _ = _drop_part(p, obj, catalog, part)
+            drafts.append(
+                Draft(
+                    p.step(f"unlink {describe(obj)}", statements, result),
+                    _removing(NO_DEPS, part.keys),
+                )
+            )
     return drafts
 
 
@@ -180,56 +207,70 @@ def _drop_drafts(
     restore: bool,
     base: Deps = NO_DEPS,
 ) -> list[Draft]:
-    """Drafts that drop ``obj``: a sequence lets go of its owning column first, a
-    partition is detached first; with ``restore``, each carries the steps that undo it."""
+    """One draft per part of the drop (see :mod:`dbarch.migrate.diff.parts`); with
+    ``restore``, each carries the steps that undo it."""
 
-    def undo(keys: set[Key]) -> tuple[Step, ...]:
+    def undo(keys: frozenset[Key]) -> tuple[Step, ...]:
         if not restore:
             return ()
         return tuple(_ddl_step(p, s, obj, catalog) for s in ddl if s.key in keys)
 
-    def draft(
-        summary: str,
-        statement: str,
-        result: Effects,
-        keys: set[Key],
-        redo: set[Key],
-        irreversible: str | None = None,
-    ) -> Draft:
-        made = p.step(summary, [statement], result, irreversible=irreversible)
-        return Draft(replace(made, reverse=undo(redo)), _removing(base, frozenset(keys)))
+    keys = frozenset(s.key for s in ddl) | p.old_keys_of(object_key(obj))
+    drafts = []
+    for part in drop_parts(obj, keys):
+        statements, result, redo = _drop_part(p, obj, catalog, part)
+        irreversible = None
+        if part.kind == "drop" and isinstance(obj, Table):
+            irreversible = (
+                f"dropping {describe(obj)} deletes its rows; the reverse creates it empty"
+            )
+        summary = _PART_WORDS[part.kind].format(describe(obj))
+        made = p.step(summary, statements, result, irreversible=irreversible)
+        drafts.append(Draft(replace(made, reverse=undo(redo)), _removing(base, part.keys)))
+    return drafts
 
-    drafts: list[Draft] = []
-    held: set[Key] = set()
-    owned = {s.key for s in ddl if s.key[0] == "owned_by"}
-    if isinstance(obj, Sequence) and owned:
-        held |= owned
-        unlink = sql.sequence_owned_by_none(obj)
-        drafts.append(draft(f"unlink {describe(obj)}", unlink, NO_EFFECTS, owned, owned))
-    if isinstance(obj, Table) and obj.partition_of is not None:
+
+_PART_WORDS = {
+    "unlink": "unlink {} from its owning column",
+    "detach": "detach {}",
+    "foreign keys": "drop the foreign keys of {}",
+    "drop": "drop {}",
+}
+
+
+def _drop_part(
+    p: Planner, obj: TopObject, catalog: Catalog, part: DropPart
+) -> tuple[list[str], Effects, frozenset[Key]]:
+    """Statements, effects and the keys whose DDL undoes one part of a drop."""
+    if part.kind == "unlink":
+        assert isinstance(obj, Sequence)
+        return [sql.sequence_owned_by_none(obj)], NO_EFFECTS, part.keys
+    if part.kind == "detach":
+        assert isinstance(obj, Table)
         parent = catalog.parents(obj)[0]
         concurrently = p.online and not _has_default_partition(catalog, parent)
         operation = (
             Operation.DETACH_PARTITION_CONCURRENTLY if concurrently else Operation.DETACH_PARTITION
         )
-        attached = {s.key for s in ddl if s.key[0] in ("attach", "index_attach")}
-        held |= attached
-        detach = sql.detach_partition(parent, obj, concurrently=concurrently)
-        result = effects(operation, table=parent, partition=obj)
-        redo = {k for k in attached if k[0] == "attach"}  # the indexes attach with it
-        drafts.append(draft(f"detach {describe(obj)}", detach, result, attached, redo))
-    irreversible = None
+        statement = sql.detach_partition(parent, obj, concurrently=concurrently)
+        attach = frozenset(k for k in part.keys if k[0] == "attach")  # indexes follow it
+        return [statement], effects(operation, table=parent, partition=obj), attach
+    if part.kind == "foreign keys":
+        assert isinstance(obj, Table)
+        result = NO_EFFECTS
+        statements = []
+        for fk in obj.foreign_keys:
+            if ("foreign_key", obj.schema_, obj.name, fk.name) in part.keys:
+                statements.append(sql.drop_constraint(obj, fk.name or ""))
+                target = (fk.references.schema_, fk.references.table)
+                result |= effects(Operation.DROP_FOREIGN_KEY, table=obj, referenced=target)
+        return statements, result, part.keys
     result = NO_EFFECTS
     if isinstance(obj, Table):
-        irreversible = f"dropping {describe(obj)} deletes its rows; the reverse creates it empty"
         result = effects(Operation.DROP_TABLE, table=obj)
     elif isinstance(obj, (View, MaterializedView)):
         result = unlisted(obj)
-    rest = set(p.old_keys_of(object_key(obj))) - held
-    everything = {s.key for s in ddl} - held
-    drop = sql.drop_object(obj)
-    drafts.append(draft(f"drop {describe(obj)}", drop, result, rest, everything, irreversible))
-    return drafts
+    return [sql.drop_object(obj)], result, part.keys
 
 
 def _removing(base: Deps, keys: frozenset[Key]) -> Deps:
@@ -418,8 +459,7 @@ def set_privileges(p: Planner, change: SetPrivileges) -> list[Draft]:
         extra = Privileged(grants=new.grants[len(old.grants) :])
         statements = acl_statements(ref, extra, what)
     else:
-        grantees = dict.fromkeys(g.to for g in old.grants)
-        statements = [sql.revoke_all(ref, grantee) for grantee in grantees]
+        statements = [sql.revoke(ref, grant) for grant in old.grants]
         statements += acl_statements(ref, Privileged(grants=old.revokes), what)
         statements += acl_statements(ref, new, what)
     result = unlisted(change.target.table) if change.target.table else NO_EFFECTS

@@ -19,6 +19,7 @@ from dbarch.model.objects import (
     EnumType,
     Extension,
     Function,
+    Grant,
     Identity,
     Index,
     MaterializedView,
@@ -90,9 +91,13 @@ def alter_owner(ref: ObjectRef, owner: str | None) -> str:
     return f"ALTER {ref.kind} {ref.target} OWNER TO {to};"
 
 
-def revoke_all(ref: ObjectRef, grantee: str) -> str:
-    """``REVOKE ALL ON <kind> x FROM grantee;`` (column privileges go with it)."""
-    return f"REVOKE ALL ON {ref.grant_kind} {ref.grant_target} FROM {role_name(grantee)};"
+def revoke(ref: ObjectRef, grant: Grant) -> str:
+    """``REVOKE privileges [(columns)] ON <kind> x FROM grantee;``: takes back exactly what
+    ``grant`` gave (with its grant option)."""
+    columns = f" ({', '.join(quote_ident(c) for c in grant.columns)})" if grant.columns else ""
+    privileges = ", ".join(f"{p}{columns}" for p in grant.privileges)
+    on = f"ON {ref.grant_kind} {ref.grant_target}"
+    return f"REVOKE {privileges} {on} FROM {role_name(grant.to)} CASCADE;"
 
 
 # --------------------------------------------------------------------------- tables
