@@ -92,6 +92,20 @@ CASES = [
         "COMMENT ON CONSTRAINT shorter ON DOMAIN d IS 'five';",
     ),
     Case(
+        "validate a domain check",
+        "CREATE DOMAIN d AS integer;"
+        "ALTER DOMAIN d ADD CONSTRAINT pos CHECK (VALUE > 0) NOT VALID;",
+        "CREATE DOMAIN d AS integer CONSTRAINT pos CHECK (VALUE > 0);",
+    ),
+    Case(
+        "schema privileges and owner",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'diff_schema_owner')"
+        " THEN CREATE ROLE diff_schema_owner; END IF; END $$; CREATE SCHEMA app;",
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'diff_schema_owner')"
+        " THEN CREATE ROLE diff_schema_owner; END IF; END $$; CREATE SCHEMA app;"
+        "ALTER SCHEMA app OWNER TO diff_schema_owner; GRANT USAGE ON SCHEMA app TO PUBLIC;",
+    ),
+    Case(
         "domain base type change",
         "CREATE DOMAIN d AS integer;",
         "CREATE DOMAIN d AS bigint;",

@@ -270,3 +270,23 @@ def test_a_changed_index_is_built_beside_the_old_one() -> None:
     )
     (plain,) = steps(old, new, zero_downtime=False)
     assert plain.sql.startswith("DROP INDEX public.t_n;\nCREATE INDEX t_n ON public.t")
+
+
+def test_role_attributes_and_memberships() -> None:
+    from dbarch.model.objects import Role
+
+    old = Schema(roles=(Role(name="app"), Role(name="base"), Role(name="other")))
+    new = Schema(
+        roles=(
+            Role(name="app", login=True, connection_limit=5, member_of=("base",)),
+            Role(name="base"),
+            Role(name="other"),
+        )
+    )
+    (step,) = steps(old, new)
+    assert step.sql == (
+        "ALTER ROLE app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT NOREPLICATION "
+        "NOBYPASSRLS CONNECTION LIMIT 5;\nGRANT base TO app;"
+    )
+    assert "REVOKE base FROM app;" in step.reverse_sql
+    assert step.lock is None

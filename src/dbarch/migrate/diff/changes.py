@@ -43,6 +43,7 @@ from dbarch.model.objects import (
 )
 
 Constraint = PrimaryKey | UniqueConstraint | CheckConstraint | ForeignKey | ExclusionConstraint
+CONSTRAINTS = (PrimaryKey, UniqueConstraint, CheckConstraint, ForeignKey, ExclusionConstraint)
 Relation = Table | View | MaterializedView
 QualName = tuple[str, str]  # (schema, name)
 

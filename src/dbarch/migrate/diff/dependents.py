@@ -18,6 +18,7 @@ from pglast.parser import ParseError, scan
 
 from dbarch.ddl.lookup import Key
 from dbarch.migrate.diff.changes import (
+    CONSTRAINTS,
     AddConstraint,
     AddIndex,
     AddPolicy,
@@ -127,8 +128,8 @@ class Bounce:
             return
         if isinstance(obj, _WHOLE) or key[0] == "refresh":
             new = self._counterpart(holder)
-            if new is not None:
-                self.replaced[holder] = (obj, new)  # type: ignore[assignment]
+            if obj is not None and new is not None:
+                self.replaced[holder] = (obj, new)
                 todo.append(holder)
             return
         raise DiffError(
@@ -252,7 +253,8 @@ def _tag(table: Table, piece: Node) -> Key:
         return ("trigger", table.schema_, table.name, piece.name)
     if isinstance(piece, Policy):
         return ("policy", table.schema_, table.name, piece.name)
-    return constraint_key(table, piece)  # type: ignore[arg-type]
+    assert isinstance(piece, CONSTRAINTS)
+    return constraint_key(table, piece)
 
 
 def _items(table: Table, kind: str) -> Iterable[Node]:
@@ -303,7 +305,8 @@ def _drop_add(
         )
     if isinstance(before, Policy) and isinstance(after, Policy):
         return DropPolicy(table=old_table, policy=before), AddPolicy(table=new_table, policy=after)
+    assert isinstance(before, CONSTRAINTS) and isinstance(after, CONSTRAINTS)
     return (
-        DropConstraint(table=old_table, constraint=before),  # type: ignore[arg-type]
-        AddConstraint(table=new_table, constraint=after),  # type: ignore[arg-type]
+        DropConstraint(table=old_table, constraint=before),
+        AddConstraint(table=new_table, constraint=after),
     )

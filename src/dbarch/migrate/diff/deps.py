@@ -12,6 +12,7 @@ from dataclasses import replace
 from dbarch.ddl.lookup import Key
 from dbarch.ddl.sqlrefs import Refs, expression_refs, name_ref, type_refs
 from dbarch.migrate.diff.changes import (
+    CONSTRAINTS,
     AddColumn,
     AddConstraint,
     AddEnumValues,
@@ -290,7 +291,8 @@ _CREATES = (CreateObject, AddConstraint, AddIndex, AddTrigger, AddPolicy)
 def _item_key(table: Table, item: object) -> Key:
     if isinstance(item, Index):
         return ("index", table.schema_, table.name, item.name or "")
-    return constraint_key(table, item)  # type: ignore[arg-type]
+    assert isinstance(item, CONSTRAINTS)
+    return constraint_key(table, item)
 
 
 def _children_keys(change: Change) -> frozenset[Key]:
