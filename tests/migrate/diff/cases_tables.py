@@ -155,6 +155,12 @@ CASES = [
         "CREATE TABLE t (a int);",
     ),
     Case(
+        "a column rename stays in its table",
+        "CREATE TABLE a (x int); CREATE TABLE b (x int CHECK (x > 0), y int);",
+        "CREATE TABLE a (y int); CREATE TABLE b (x int CHECK (x > 0), y int);",
+        declare=renamed_column("a", "y", "x"),
+    ),
+    Case(
         "rename table, column and key together",
         T,
         "CREATE TABLE u (id integer, title text, CONSTRAINT u_pkey PRIMARY KEY (id));",

@@ -70,7 +70,8 @@ def _token_name(text: str) -> str:
 
 @dataclass
 class Renames:
-    """Declared renames: identifiers, and each table's columns."""
+    """Declared renames: names of objects (everywhere), and each table's columns (in that
+    table's own fragments only)."""
 
     names: dict[str, str] = field(default_factory=dict)
     schemas: dict[str, str] = field(default_factory=dict)
@@ -98,8 +99,6 @@ class Renames:
                 pairs, _, _ = match_named(old.columns, new.columns, f"table {new.name}")
                 mapping = {a.name: b.name for a, b in pairs if a.name != b.name}
                 renames.columns[(old.schema_, old.name)] = mapping
-                for before, after in mapping.items():
-                    renames._name(before, after, clashes)
         for name in clashes:
             renames.names.pop(name, None)
         return renames
