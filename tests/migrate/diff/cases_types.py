@@ -93,8 +93,7 @@ CASES = [
     ),
     Case(
         "validate a domain check",
-        "CREATE DOMAIN d AS integer;"
-        "ALTER DOMAIN d ADD CONSTRAINT pos CHECK (VALUE > 0) NOT VALID;",
+        "CREATE DOMAIN d AS integer;ALTER DOMAIN d ADD CONSTRAINT pos CHECK (VALUE > 0) NOT VALID;",
         "CREATE DOMAIN d AS integer CONSTRAINT pos CHECK (VALUE > 0);",
     ),
     Case(
