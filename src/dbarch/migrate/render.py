@@ -2,8 +2,9 @@
 
 In the script every step has its facts as a comment above it. A zero-downtime plan runs
 each transactional step in a transaction of its own (so no lock outlives its step); a
-plain plan runs each run of transactional steps in one transaction. Steps that cannot
-run in a transaction block stand outside any BEGIN/COMMIT.
+plain plan runs each run of transactional steps in one transaction, ended early after a
+step that needs its work committed. Steps that cannot run in a transaction block stand
+outside any BEGIN/COMMIT.
 """
 
 from __future__ import annotations
@@ -46,11 +47,12 @@ def render_sql(plan: Plan) -> str:
         return "\n".join(lines) + "\n"
     lines += ["", *plan.session]
     open_block = False
+    committed = True  # the previous step wants its work committed before the next
     for number, step in enumerate(plan.steps, 1):
         header = [_comment(f"step {number}/{count}: {step.summary}"), step_facts(step)]
         if step.irreversible:
             header.append(_comment(f"irreversible: {step.irreversible}"))
-        if open_block and (plan.zero_downtime or not step.transactional):
+        if open_block and (plan.zero_downtime or not step.transactional or committed):
             lines += ["COMMIT;"]
             open_block = False
         lines += ["", *header]
@@ -58,6 +60,7 @@ def render_sql(plan: Plan) -> str:
             lines.append("BEGIN;")
             open_block = True
         lines.append(step.sql)
+        committed = step.needs_commit
     if open_block:
         lines.append("COMMIT;")
     return "\n".join(lines) + "\n"
@@ -76,6 +79,7 @@ def step_json(step: Step) -> dict[str, Any]:
         "rewrites": step.rewrites,
         "scans": step.scans,
         "transactional": step.transactional,
+        "needs_commit": step.needs_commit,
     }
 
 

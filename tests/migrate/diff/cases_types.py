@@ -39,6 +39,13 @@ CASES = [
         query=ALL,
     ),
     Case(
+        "new labels used at once, plain DDL",
+        "CREATE TYPE e AS ENUM ('a'); CREATE TABLE t (v e DEFAULT 'a');",
+        "CREATE TYPE e AS ENUM ('a', 'b');"
+        "CREATE TABLE t (v e DEFAULT 'b', w e DEFAULT 'b' CHECK (w <> 'a'));",
+        options=PlanOptions(zero_downtime=False, allow_destructive=True),
+    ),
+    Case(
         "remove an enum value",
         MOOD + USE,
         "CREATE TYPE mood AS ENUM ('sad', 'ok');" + USE,

@@ -43,6 +43,7 @@ STEP_KEYS = {
     "rewrites",
     "scans",
     "transactional",
+    "needs_commit",
 }
 
 

@@ -86,6 +86,7 @@ def test_json_is_exactly_the_facts_of_the_steps() -> None:
         "rewrites": False,
         "scans": True,
         "transactional": False,
+        "needs_commit": False,
     }
     assert data["steps"][1]["reverse_sql"] == ""
     assert "DROP CONSTRAINT c;" in data["steps"][2]["reverse_sql"]
@@ -94,3 +95,21 @@ def test_json_is_exactly_the_facts_of_the_steps() -> None:
 def test_rendering_is_deterministic() -> None:
     assert render_sql(example(True)) == render_sql(example(True))
     assert render_json(example(False)) == render_json(example(False))
+
+
+def test_new_enum_labels_are_committed_before_use_in_a_plain_script() -> None:
+    from dbarch.model.objects import EnumType
+
+    old = Schema(
+        enums=(EnumType(name="e", values=("a",)),),
+        tables=(Table(name="t", columns=(Column(name="v", type="e", default="'a'::e"),)),),
+    )
+    new = Schema(
+        enums=(EnumType(name="e", values=("a", "b")),),
+        tables=(Table(name="t", columns=(Column(name="v", type="e", default="'b'::e"),)),),
+    )
+    result = plan(compare(old, new), PlanOptions(zero_downtime=False))
+    assert [s.needs_commit for s in result.steps] == [True, False]
+    script = render_sql(result)
+    assert script.count("BEGIN;") == 2
+    assert script.index("ADD VALUE 'b'") < script.index("COMMIT;") < script.index("'b'::e;")

@@ -9,6 +9,8 @@ destructive: rows that hold it make the conversion fail.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dbarch.ddl import render
 from dbarch.ddl.privileges import ObjectRef, acl_statements, owner_and_comment
 from dbarch.migrate.diff.changes import AddEnumValues, ColumnUse, Deps, SwapEnum
@@ -37,7 +39,8 @@ def add_enum_values(p: Planner, change: AddEnumValues) -> list[Draft]:
             neighbour = current[0] if current else None
             statements.append(sql.add_enum_value(new, value, neighbour, True))
             current.insert(0, value)
-    drafts = [p.draft(change.summary, statements, effects(Operation.ADD_ENUM_VALUE))]
+    added = p.draft(change.summary, statements, effects(Operation.ADD_ENUM_VALUE))
+    drafts = [replace(added, step=replace(added.step, needs_commit=True))]
     for use in change.uses:
         if use.old_column.default != use.column.default:
             drafts.append(_set_default(p, use))

@@ -2,9 +2,11 @@
 
 Every step runs as one unit: in one transaction when ``transactional``, else on its own
 outside any transaction block (``CREATE INDEX CONCURRENTLY``, a batched backfill that
-commits as it goes). Its SQL assumes the session settings of :data:`SESSION`. Undoing a
-plan runs each step's ``reverse`` steps, last step first; ``irreversible`` says what the
-reverse cannot bring back (the rows of a dropped column, say).
+commits as it goes). A step that ``needs_commit`` must be committed before the next
+one runs (new enum labels cannot be used in the transaction that added them). Step SQL
+assumes the session settings of :data:`SESSION`. Undoing a plan runs each step's
+``reverse`` steps, last step first; ``irreversible`` says what the reverse cannot bring
+back (the rows of a dropped column, say).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class Step:
     effects: Effects = NO_EFFECTS
     reverse: tuple[Step, ...] = ()
     irreversible: str | None = None
+    needs_commit: bool = False  # later steps may use what it made once it is committed
 
     @property
     def lock(self) -> LockMode | None:
