@@ -141,12 +141,22 @@ def test_embedded_server_cleans_up_when_the_body_raises(error: type[BaseExceptio
     assert not _alive(pid)
 
 
-def test_failed_start_reports_the_server_log_and_cleans_up(tmp_path: Path) -> None:
-    before = set(Path(server_module.tempfile.gettempdir()).glob("dbarch-pg-*"))
+def test_failed_start_reports_the_server_log_and_cleans_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[Path] = []
+    make_tempdir = server_module._make_tempdir
+
+    def recording_make_tempdir() -> Path:
+        made.append(make_tempdir())
+        return made[-1]
+
+    # Only this server's own directory is watched: other test workers start servers too.
+    monkeypatch.setattr(server_module, "_make_tempdir", recording_make_tempdir)
     server = EmbeddedServer(settings={"shared_buffers": "plenty"})
     with pytest.raises(EmbeddedServerError, match='invalid value for parameter "shared_buffers"'):
         server.start()
-    assert set(Path(server_module.tempfile.gettempdir()).glob("dbarch-pg-*")) == before
+    assert made and not any(path.exists() for path in made)
     with pytest.raises(RuntimeError, match="not running"):
         server.dsn()
 
