@@ -47,15 +47,31 @@ def big_model(tables: int = TABLES) -> str:
 
 
 def reading(text: str) -> tuple[object, ...]:
-    """What parsing ``text`` gives: its data, the position of every value and key, the
-    source texts and the problems; or the syntax error."""
+    """What parsing ``text`` gives: its data, where each of its values and keys is (and
+    where paths one step further are found), the source texts and the problems; or the
+    syntax error."""
     try:
         doc = locate.parse(text, "m.yaml", "yaml")
     except ModelError as exc:
         return ("error", str(exc))
-    values = {path: doc.position(path) for path in doc.values}
-    keys = {path: doc.position(path, key=True) for path in doc.keys}
-    return ("read", repr(doc.data), values, keys, doc.texts, doc.problems)
+    probes = [path + more for path in paths(doc.data) for more in ((), ("x",), (0,), (9,))]
+    positions = {
+        (probe, key): doc.position(probe, key=key) for probe in probes for key in (False, True)
+    }
+    problems = sorted(doc.problems)
+    return ("read", repr(doc.data), positions, doc.texts, problems)
+
+
+def paths(data: object, path: locate.Path = ()) -> list[locate.Path]:
+    """The path of ``data`` and of everything in it."""
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += paths(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += paths(value, (*path, index))
+    return found
 
 
 def pyyaml_reading(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, ...]:
@@ -251,3 +267,23 @@ def test_a_value_its_tag_rejects_is_a_yaml_problem() -> None:
         "m.yaml:3:14: invalid YAML: 'x' is not a valid int",
         "m.yaml:5:14: invalid YAML: '2024-13-45' is not a valid timestamp",
     ]
+
+
+def test_a_key_set_again_is_found_where_it_was_set_last() -> None:
+    text = "base: &b {k: {x: 1}, j: 2}\nuse:\n  <<: *b\n  k: own\nuse2: {k: 1, k: [2]}\n"
+    doc = locate.parse(text, "m.yaml", "yaml")
+    assert doc.data == {
+        "base": {"k": {"x": 1}, "j": 2},
+        "use": {"k": "own", "j": 2},
+        "use2": {"k": [2]},
+    }
+    where = {
+        path: (str(doc.position(path)), str(doc.position(path, key=True)))
+        for path in (("use", "k"), ("use", "j"), ("use", "k", "x"), ("use2", "k", 0))
+    }
+    assert where == {
+        ("use", "k"): ("4:6", "4:3"),
+        ("use", "j"): ("1:25", "1:22"),
+        ("use", "k", "x"): ("1:18", "1:15"),  # where the merged value had it
+        ("use2", "k", 0): ("5:18", "5:18"),
+    }

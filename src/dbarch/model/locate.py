@@ -15,9 +15,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Callable
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 
@@ -39,28 +39,31 @@ class Position:
 
 
 @dataclass
-class Document:
-    """Parsed data with where every value and mapping key starts.
+class Document(ABC):
+    """Parsed data, the source text of its plain scalars that are not strings, and the
+    problems found on the way; :meth:`position` says where a value or key is."""
 
-    Places are kept as the parser gives them (a YAML mark, an index into JSON text) and
-    ``at`` turns one into a :class:`Position` when it is asked for.
-    """
-
-    data: object
-    at: Callable[[Any], Position]
-    values: dict[Path, Any] = field(default_factory=dict)
-    keys: dict[Path, Any] = field(default_factory=dict)
+    data: object = None
     texts: dict[Path, str] = field(default_factory=dict)
     problems: list[tuple[Position, str]] = field(default_factory=list)
 
     def position(self, path: Path, *, key: bool = False) -> Position | None:
         """Where ``path`` is (its key with ``key=True``), else its nearest known ancestor."""
-        if key and path in self.keys:
-            return self.at(self.keys[path])
-        while path not in self.values and path:
+        found = self._key(path) if key and path else None
+        while found is None:
+            found = self._value(path)
+            if not path:
+                break
             path = path[:-1]
-        place = self.values.get(path)
-        return None if place is None else self.at(place)
+        return found
+
+    @abstractmethod
+    def _value(self, path: Path) -> Position | None:
+        """Where the value at ``path`` starts, if the document has one there."""
+
+    @abstractmethod
+    def _key(self, path: Path) -> Position | None:
+        """Where the key of the mapping entry at ``path`` starts, if there is one."""
 
 
 def parse(text: str, filename: str, fmt: Literal["yaml", "json"]) -> Document:
@@ -145,12 +148,60 @@ def _pyyaml_graph(text: str, filename: str) -> tuple[Loader, yaml.Node | None]:
         raise ModelError([(Location(filename, pos.line, pos.column), problem)]) from None
 
 
-def _walk(loader: Loader, node: yaml.Node | None, *, libyaml: bool) -> Document:
+def _walk(loader: Loader, root: yaml.Node | None, *, libyaml: bool) -> Document:
     """The :class:`Document` of a composed node graph (``libyaml``'s or PyYAML's)."""
-    doc = Document(data=None, at=_mark)
-    if node is not None:
-        doc.data = _YamlWalker(loader, doc, libyaml=libyaml).walk(node, ())
+    doc = _YamlDocument()
+    if root is not None:
+        doc.nodes[()] = root
+        doc.data = _YamlWalker(loader, doc, libyaml=libyaml).walk(root, ())
     return doc
+
+
+@dataclass
+class _YamlDocument(Document):
+    """A YAML document; where a value or key is gets read off its node graph when asked.
+
+    Where a mapping sets a key more than once (a duplicate, or a merged key set again),
+    the places below it are written down as they were walked, the later one last.
+    """
+
+    nodes: dict[Path, yaml.Node] = field(default_factory=dict)  # the root, every collection
+    values: dict[Path, yaml.Mark] = field(default_factory=dict)
+    keys: dict[Path, yaml.Mark] = field(default_factory=dict)
+
+    def _node(self, path: Path) -> yaml.Node | None:
+        node = self.nodes.get(path)
+        if node is not None or not path:
+            return node
+        parent, item = self.nodes.get(path[:-1]), path[-1]
+        if isinstance(parent, yaml.SequenceNode):
+            items = parent.value
+            return items[item] if isinstance(item, int) and 0 <= item < len(items) else None
+        entry = _entry(parent, item) if isinstance(parent, yaml.MappingNode) else None
+        return None if entry is None else entry[1]
+
+    def _value(self, path: Path) -> Position | None:
+        mark = self.values.get(path)
+        if mark is None:
+            node = self._node(path)
+            mark = None if node is None else node.start_mark
+        return None if mark is None else _mark(mark)
+
+    def _key(self, path: Path) -> Position | None:
+        mark = self.keys.get(path)
+        if mark is None:
+            parent = self.nodes.get(path[:-1])
+            entry = _entry(parent, path[-1]) if isinstance(parent, yaml.MappingNode) else None
+            mark = None if entry is None else entry[0].start_mark
+        return None if mark is None else _mark(mark)
+
+
+def _entry(mapping: yaml.MappingNode, key: PathItem) -> tuple[yaml.Node, yaml.Node] | None:
+    """The entry of ``mapping`` that gives its key ``key`` a value (the last one)."""
+    for entry in reversed(mapping.value):
+        if isinstance(entry[0], yaml.ScalarNode) and entry[0].value == key:
+            return entry
+    return None
 
 
 def _index_position(text: str, index: int) -> Position:
@@ -160,17 +211,16 @@ def _index_position(text: str, index: int) -> Position:
 
 
 class _YamlWalker:
-    """Turns a composed YAML node graph into plain data, recording where nodes are.
+    """Turns a composed YAML node graph into plain data, keeping the node of every
+    collection by path (where things are is read off them later).
 
     With ``libyaml`` (its graph), a node libyaml may read unlike PyYAML, or a problem,
     raises :class:`_Unlike` instead.
     """
 
-    def __init__(self, loader: Loader, doc: Document, *, libyaml: bool) -> None:
+    def __init__(self, loader: Loader, doc: _YamlDocument, *, libyaml: bool) -> None:
         self.loader = loader
         self.doc = doc
-        self.values = doc.values
-        self.keys = doc.keys
         self.libyaml = libyaml
         self.active: set[int] = set()  # the collections being walked (to catch a loop)
 
@@ -180,10 +230,7 @@ class _YamlWalker:
         self.doc.problems.append((_mark(mark), message))
 
     def walk(self, node: yaml.Node, path: Path) -> object:
-        self.values[path] = node.start_mark
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _STR_TAG and node.value:  # what constructing it would give
-                return node.value
             return self._scalar(node, path)
         if id(node) in self.active:
             self.problem(node.start_mark, "an alias refers to itself")
@@ -191,8 +238,15 @@ class _YamlWalker:
         if self.libyaml:
             self._check_collection(node)
         self.active.add(id(node))
+        self.doc.nodes[path] = node
         if isinstance(node, yaml.SequenceNode):
-            data: object = [self.walk(item, (*path, i)) for i, item in enumerate(node.value)]
+            data: object = [
+                # a non-empty string is what constructing it would give (the usual case)
+                item.value
+                if isinstance(item, yaml.ScalarNode) and item.tag == _STR_TAG and item.value
+                else self.walk(item, (*path, i))
+                for i, item in enumerate(node.value)
+            ]
         else:
             data = self._mapping(node, path)
         self.active.discard(id(node))
@@ -218,6 +272,8 @@ class _YamlWalker:
             raise _Unlike
 
     def _scalar(self, node: yaml.ScalarNode, path: Path) -> object:
+        if node.tag == _STR_TAG and node.value:
+            return node.value
         if self.libyaml:
             self._check_scalar(node)
         try:
@@ -241,22 +297,52 @@ class _YamlWalker:
                 self.loader.flatten_mapping(node)
             except yaml.MarkedYAMLError as exc:
                 self.problem(exc.problem_mark or node.start_mark, f"invalid YAML: {exc.problem}")
+            # the entries as walked here, whatever another walk of an alias does to them
+            self.doc.nodes[path] = yaml.MappingNode(node.tag, list(node.value), node.start_mark)
         result: dict[str, object] = {}
+        not_names = 0
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(
                     key_node.start_mark, "a key must be a plain name, not a list or mapping"
                 )
+                not_names += 1
                 continue
             if self.libyaml and (key_node.tag != _STR_TAG or not key_node.value):
                 self._check_scalar(key_node)
             key = key_node.value
-            where = (*path, key)
-            self.keys[where] = key_node.start_mark
-            result[key] = self.walk(value_node, where)
-        if not merges and len(result) < len(node.value):  # a key repeats, or is no name
-            self._duplicates(node)
+            if (
+                isinstance(value_node, yaml.ScalarNode)
+                and value_node.tag == _STR_TAG
+                and value_node.value
+            ):
+                result[key] = value_node.value  # as in _scalar, without building a path
+            else:
+                result[key] = self.walk(value_node, (*path, key))
+        if len(result) + not_names < len(node.value):  # a key is set more than once
+            if not merges:
+                self._duplicates(node)
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    self.doc.keys[(*path, key_node.value)] = key_node.start_mark
+                    self._write_down(value_node, (*path, key_node.value))
         return result
+
+    def _write_down(self, node: yaml.Node, path: Path) -> None:
+        """Write down where ``node`` (at ``path``) and everything below it is, as walked."""
+        self.doc.values[path] = node.start_mark
+        if isinstance(node, yaml.ScalarNode) or id(node) in self.active:
+            return
+        self.active.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._write_down(item, (*path, i))
+        else:
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    self.doc.keys[(*path, key_node.value)] = key_node.start_mark
+                    self._write_down(value_node, (*path, key_node.value))
+        self.active.discard(id(node))
 
     def _duplicates(self, node: yaml.MappingNode) -> None:
         """Report the keys of ``node`` that repeat an earlier key."""
@@ -299,17 +385,36 @@ _CONSTANTS: dict[str, object] = {
 }
 
 
+@dataclass
+class _JsonDocument(Document):
+    """A JSON document; every value and key is kept by path as its index in the text."""
+
+    line_starts: list[int] = field(default_factory=list)
+    values: dict[Path, int] = field(default_factory=dict)
+    keys: dict[Path, int] = field(default_factory=dict)
+
+    def at(self, index: int) -> Position:
+        """The position of the character at ``index``."""
+        line = bisect.bisect_right(self.line_starts, index)
+        return Position(line, index - self.line_starts[line - 1] + 1)
+
+    def _value(self, path: Path) -> Position | None:
+        index = self.values.get(path)
+        return None if index is None else self.at(index)
+
+    def _key(self, path: Path) -> Position | None:
+        index = self.keys.get(path)
+        return None if index is None else self.at(index)
+
+
 class _JsonScanner:
     """Walks JSON text that :func:`json.loads` already accepted, recording positions."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.doc = Document(data=None, at=self.position)
-
-    def position(self, index: int) -> Position:
-        line = bisect.bisect_right(self.line_starts, index)
-        return Position(line, index - self.line_starts[line - 1] + 1)
+        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.doc = _JsonDocument(line_starts=line_starts)
+        self.position = self.doc.at
 
     def skip(self, index: int) -> int:
         match = _WHITESPACE.match(self.text, index)
