@@ -15,7 +15,7 @@ from typing import Any
 from dbarch.checks.findings import Target
 from dbarch.errors import Location, SourceError
 from dbarch.model import locate
-from dbarch.model.loader import FORMATS, _lookup
+from dbarch.model.loader import FORMATS, lookup
 from dbarch.model.objects import (
     DEFAULT_SCHEMA,
     CheckConstraint,
@@ -92,7 +92,7 @@ class ModelLocations:
         return owner if part is None else part
 
     def _part(self, owner: locate.Path, target: Target) -> locate.Path | None:
-        table = _lookup(self.data, owner)
+        table = lookup(self.data, owner)
         node = target.nodes[-1] if target.nodes else None
         if target.kind == "column":
             return _named(table, owner, "columns", target.name)

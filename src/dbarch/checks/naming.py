@@ -21,10 +21,10 @@ from dbarch.checks.registry import Param, rule
 from dbarch.checks.sqltext import rename
 from dbarch.model.expand import (
     NAME_BYTES,
-    _exclusion_words,
-    _index_words,
+    exclusion_words,
     expression_words,
     fit_name,
+    index_words,
 )
 from dbarch.model.objects import (
     CheckConstraint,
@@ -186,9 +186,9 @@ def _key_words(node: object) -> list[str]:
     if isinstance(node, CheckConstraint):
         return expression_words(node.check, functions=False)
     if isinstance(node, ExclusionConstraint):
-        return _exclusion_words(node)
+        return exclusion_words(node)
     if isinstance(node, Index):
-        return _index_words(node)
+        return index_words(node)
     return list(getattr(node, "columns", ()))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dbarch.ddl.order import CycleError, Step, order_steps
 from dbarch.ddl.plan import Part, build_steps
 from dbarch.ddl.render import HEADER
+from dbarch.gcpause import cycle_collector_paused
 from dbarch.model.objects import Schema
 
 __all__ = ["to_ddl"]
@@ -18,12 +19,15 @@ def to_ddl(schema: Schema) -> str:
     breaks them: the default or check is set by a later ``ALTER``.
     """
     statements = [*HEADER]
-    for step in _ordered(schema):
-        statements.extend(step.statements)
+    with cycle_collector_paused():
+        for step in ordered_steps(schema):
+            statements.extend(step.statements)
     return "\n\n".join(statements) + "\n"
 
 
-def _ordered(schema: Schema) -> list[Step]:
+def ordered_steps(schema: Schema) -> list[Step]:
+    """The DDL steps of ``schema`` in dependency order; a cycle is broken by splitting
+    out soft parts (a foreign key, a default) into steps of their own."""
     split: set[Part] = set()
     while True:
         steps = build_steps(schema, frozenset(split))

@@ -20,7 +20,6 @@ from dbarch.ddl.partitions import (
     IndexItem,
     index_items,
     inheritable_checks,
-    not_null_columns,
     plan_indexes,
     table_columns,
 )
@@ -131,6 +130,9 @@ class _Builder:
         self.indexes = plan_indexes(self.catalog)
         self.steps: list[Step] = []
         self.reads: dict[Key, frozenset[Key]] = {}  # what each view and matview selects from
+        # what each SQL fragment mentions, by finder: types and defaults repeat a lot
+        self.found: dict[tuple[Callable[[str, str], Refs], str], frozenset[Key]] = {}
+        self._items: dict[int, list[IndexItem]] = {}  # by id: every table outlives the build
 
     # ------------------------------------------------------------------ helpers
 
@@ -149,12 +151,22 @@ class _Builder:
     def resolve(self, refs: Refs) -> frozenset[Key]:
         return self.catalog.resolve(refs)
 
+    def index_items(self, table: Table) -> list[IndexItem]:
+        """:func:`index_items` of ``table``, worked out once per build."""
+        items = self._items.get(id(table))
+        if items is None:
+            items = self._items[id(table)] = index_items(table)
+        return items
+
     def mentioned(self, finder: Callable[[str, str], Refs], sql: str, what: str) -> frozenset[Key]:
         """Keys of the objects ``finder`` finds in ``sql``; a fragment that cannot name
         any object of the Schema is not parsed at all (PostgreSQL checks its syntax)."""
-        if not self.catalog.may_mention(sql):
-            return frozenset()
-        return self.resolve(finder(sql, what))
+        found = self.found.get((finder, sql))
+        if found is None:
+            may_mention = self.catalog.may_mention(sql)
+            found = self.resolve(finder(sql, what)) if may_mention else frozenset()
+            self.found[(finder, sql)] = found
+        return found
 
     def expression(self, expr: str | None, what: str) -> frozenset[Key]:
         if expr is None:
@@ -439,14 +451,16 @@ class _Builder:
         its default when that is split out. Its requirements go to ``requires``/``parts``."""
         requires |= self.mentioned(type_refs, column.type, what)
         requires |= self.expression(column.generated, what)
-        nullable = column.nullable and column.name not in not_null_columns(table)
-        update: dict[str, object] = {"nullable": nullable}
+        update: dict[str, object] = {}
+        key = table.primary_key
+        if column.nullable and key is not None and column.name in key.columns:
+            update["nullable"] = False
         if column.default is not None:
             statement = render.set_default(table, column.name, column.default)
             refs = self.expression(column.default, what)
             if not parts.keep(self.split, _part_default(column.name), [statement], refs):
                 update["default"] = None
-        return column.model_copy(update=update)
+        return column.model_copy(update=update) if update else column
 
     def checks(
         self, table: Table, parents: Sequence[Table], parts: _Parts, what: str
@@ -495,7 +509,7 @@ class _Builder:
         key = relation_key(table.schema_, table.name)
         partitioned = table.partition_by is not None
         attachments = self.attachments(table)
-        for item in index_items(table):
+        for item in self.index_items(table):
             kind, position = item.key[0], item.key[3]
             only = not partitioned or item.key in self.indexes.attach
             requires = {key, *attachments}
@@ -579,7 +593,7 @@ class _Builder:
     def unique_keys(self, table: Table) -> set[Key]:
         """Steps that complete the keys and indexes a foreign key may reference."""
         keys: set[Key] = set()
-        for item in index_items(table):
+        for item in self.index_items(table):
             if item.key[0] != "exclusion":
                 keys.add(item.key)
                 keys |= {("index_attach", *c.key) for c in self.indexes.attach.get(item.key, [])}
@@ -658,7 +672,7 @@ class _Builder:
             if table is not None:
                 keys |= {
                     item.key
-                    for item in index_items(table)
+                    for item in self.index_items(table)
                     if item.key[0] in ("primary_key", "unique")
                 }
         return frozenset(keys)

@@ -7,6 +7,7 @@ What to render and in which order is :mod:`dbarch.ddl.plan`'s business.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -553,11 +554,18 @@ def add_foreign_key(table: Table, key: ForeignKey, only: bool) -> str:
 
 def as_element(key: IndexKey) -> IndexElement:
     """An index key as an :class:`IndexElement` (a plain string is a column)."""
-    return IndexElement(column=key) if isinstance(key, str) else key
+    return _column_element(key) if isinstance(key, str) else key
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_element(column: str) -> IndexElement:
+    return IndexElement(column=column)
 
 
 def _index_element(key: IndexKey, what: str) -> str:
-    element = as_element(key)
+    if isinstance(key, str):
+        return quote_ident(key)
+    element = key
     parts = [_element_head(element.column, element.expression, what)]
     if element.collation is not None:
         parts.append(_collate(element.collation))

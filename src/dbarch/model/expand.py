@@ -296,7 +296,8 @@ def _element_words(column: str | None, expression: str | None) -> list[str]:
     return expression_words(expression or "", functions=True)
 
 
-def _index_words(index: Index) -> list[str]:
+def index_words(index: Index) -> list[str]:
+    """The words an index's generated name is made of: its columns and expression words."""
     words: list[str] = []
     for key in index.columns:
         if isinstance(key, IndexElement):
@@ -306,7 +307,8 @@ def _index_words(index: Index) -> list[str]:
     return words
 
 
-def _exclusion_words(exclusion: ExclusionConstraint) -> list[str]:
+def exclusion_words(exclusion: ExclusionConstraint) -> list[str]:
+    """The words an exclusion constraint's generated name is made of."""
     return [w for e in exclusion.elements for w in _element_words(e.column, e.expression)]
 
 
@@ -377,7 +379,7 @@ class _Namer:
         exclusions = tuple(
             e
             if e.name
-            else e.model_copy(update={"name": self._name(n.exclusion, t, _exclusion_words(e))})
+            else e.model_copy(update={"name": self._name(n.exclusion, t, exclusion_words(e))})
             for e in t.exclusions
         )
         return updated(
@@ -402,9 +404,7 @@ class _Namer:
         return tuple(
             i
             if i.name
-            else i.model_copy(
-                update={"name": self._name(self.naming.index, owner, _index_words(i))}
-            )
+            else i.model_copy(update={"name": self._name(self.naming.index, owner, index_words(i))})
             for i in indexes
         )
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import difflib
 import functools
-import gc
 import re
 import types
 import typing
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -23,6 +21,7 @@ from typing import Any, Literal, NamedTuple
 from pydantic import BaseModel, ValidationError
 
 from dbarch.errors import Location, ModelError, SourceError
+from dbarch.gcpause import cycle_collector_paused
 from dbarch.model import locate
 from dbarch.model.canonical import canonical
 from dbarch.model.datatypes import TypeScope, sequence_type_problem, type_problem
@@ -78,21 +77,8 @@ def load_model(path: Path) -> Schema:
 
 def load_model_text(text: str, filename: str, fmt: Format) -> Schema:
     """The expanded, canonical Schema of model ``text``; ``filename`` names it in errors."""
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         return _load(text, filename, fmt)
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a model's many acyclic nodes, dicts and model
-    objects are built: it would only scan them again and again (half the load time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load(text: str, filename: str, fmt: Format) -> Schema:
@@ -258,7 +244,8 @@ def _kind(value: object, *, show: bool = False) -> str:
     return f"a {type(value).__name__}"
 
 
-def _lookup(data: object, path: locate.Path) -> object:
+def lookup(data: object, path: locate.Path) -> object:
+    """The value at ``path`` in parsed model data, or ``None`` when there is none."""
     for item in path:
         if isinstance(data, dict) and isinstance(item, str):
             data = data.get(item)
@@ -326,7 +313,7 @@ def _shape_problems(exc: ValidationError, doc: Document, data: object) -> list[P
     for error in exc.errors():
         loc = _Loc(error["loc"])
         if loc.union_path is not None:
-            value = _lookup(data, loc.union_path)
+            value = lookup(data, loc.union_path)
             if not isinstance(value, dict):
                 expected = " or ".join(dict.fromkeys(_describe_member(m) for m in loc.union))
                 message = f"expected {expected}, got {_kind(value)}"
@@ -371,7 +358,7 @@ def _shape_problem(error: Any, loc: _Loc, doc: Document, data: object) -> Proble
 def _where(loc: _Loc, data: object) -> str:
     if loc.owner is Schema:
         return " at the top level"
-    name = _lookup(data, (*loc.owner_path, "name"))
+    name = lookup(data, (*loc.owner_path, "name"))
     noun = _noun(loc.owner)
     if isinstance(name, str):
         return f" in {noun} '{name}'"

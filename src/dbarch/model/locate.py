@@ -122,10 +122,26 @@ def _libyaml_may_differ(text: str) -> bool:
     )
 
 
+class _CachingCSafeLoader(yaml.CSafeLoader if _LIBYAML else yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml's safe loader, remembering the tag each scalar text resolved to: a model
+    file repeats the same few texts (types, ``true``, keys) thousands of times."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._resolved: dict[tuple[type, str | None, tuple[bool, bool] | bool], str] = {}
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool] | bool) -> str:
+        key = (kind, value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._resolved[key] = super().resolve(kind, value, implicit)
+        return tag
+
+
 def _libyaml_graph(text: str) -> tuple[Loader, yaml.Node | None]:
     """The node graph of ``text`` composed by libyaml; any error raises :class:`_Unlike`."""
     try:
-        loader = yaml.CSafeLoader(text)
+        loader = _CachingCSafeLoader(text)
         return loader, loader.get_single_node()
     except (yaml.YAMLError, UnicodeError):
         raise _Unlike from None

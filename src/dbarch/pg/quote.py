@@ -7,6 +7,7 @@ would change the parse; everything else is double-quoted with ``"`` doubled.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pglast.keywords import COL_NAME_KEYWORDS, RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
@@ -22,6 +23,7 @@ def needs_quoting(name: str) -> bool:
     return not _BARE.match(name) or name in _NEEDS_QUOTES
 
 
+@functools.lru_cache(maxsize=65536)
 def quote_ident(name: str) -> str:
     """An identifier as SQL: ``orders`` stays, ``Order Items`` becomes ``"Order Items"``."""
     if not needs_quoting(name):

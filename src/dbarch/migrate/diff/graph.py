@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from dbarch.ddl import _ordered as ordered_ddl_steps
+from dbarch.ddl import ordered_steps as ordered_ddl_steps
 from dbarch.ddl.lookup import Catalog, Key, aggregate_key, function_key, relation_key, type_key
 from dbarch.ddl.order import Step as DdlStep
 from dbarch.model.objects import (
