@@ -114,6 +114,13 @@ def best_of(repeats: int, action: Callable[[], T]) -> tuple[T, float]:
     return runs[-1][0], min(seconds for _, seconds in runs)
 
 
+def spine_run(model_file: Path) -> tuple[str, float, float]:
+    """Load ``model_file`` and render its DDL: the DDL and the two times."""
+    loaded, load_s = timed(lambda: load_model(model_file))
+    ddl, ddl_s = timed(lambda: to_ddl(loaded))
+    return ddl, load_s, ddl_s
+
+
 def create_database(server: EmbeddedServer) -> str:
     """Create the benchmark's database on ``server`` and return its DSN."""
     with connect(server.dsn("postgres")) as admin:
@@ -144,8 +151,8 @@ def run(tables: int, seed: int) -> None:
     with tempfile.TemporaryDirectory(prefix="dbarch-bench-") as tmp:
         model_file = Path(tmp) / "spine.yaml"
         model_file.write_text(dump_model(schema, "yaml"), encoding="utf-8")
-        loaded, load_s = timed(lambda: load_model(model_file))
-        ddl, ddl_s = timed(lambda: to_ddl(loaded))
+        runs = [spine_run(model_file) for _ in range(REPEATS)]
+        ddl, first_load_s, first_ddl_s = runs[0]
         with EmbeddedServer(default_install()) as server:
             dsn = create_database(server)
             _, apply_s = timed(lambda: apply(dsn, ddl))
@@ -153,13 +160,14 @@ def run(tables: int, seed: int) -> None:
             _, dump_s = best_of(REPEATS, lambda: pg_dump(server, dsn, Path(tmp) / "dump.sql"))
             version = server.version
 
-    spine_s = load_s + ddl_s
+    spine_s = min(load_s + ddl_s for _, load_s, ddl_s in runs)
     ratio = inspect_s / dump_s
     rows = [
         ("measure", "result", "target or note"),
-        ("load model file", f"{load_s:.3f} s", ""),
-        ("render DDL", f"{ddl_s:.3f} s", ""),
-        ("load + DDL", f"{spine_s:.3f} s", f"< {LOAD_AND_DDL_TARGET_S:g} s"),
+        ("load model file, first run", f"{first_load_s:.3f} s", ""),
+        ("render DDL, first run", f"{first_ddl_s:.3f} s", ""),
+        ("load + DDL, first run", f"{first_load_s + first_ddl_s:.3f} s", ""),
+        (f"load + DDL, best of {REPEATS}", f"{spine_s:.3f} s", f"< {LOAD_AND_DDL_TARGET_S:g} s"),
         ("apply DDL", f"{apply_s:.3f} s", ""),
         (
             f"inspect_dsn, best of {REPEATS}",

@@ -6,7 +6,7 @@ grant order, trigger events as written); every named collection is sorted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from dbarch.model.objects import MaterializedView, Node, Schema, Table, View
@@ -23,7 +23,10 @@ def updated(node: T, changes: Mapping[str, object]) -> T:
     return node
 
 
-def _by(items: Iterable[T], *fields: str) -> tuple[T, ...]:
+def _by(items: Sequence[T], *fields: str) -> tuple[T, ...]:
+    if len(items) < 2:
+        return tuple(items)
+
     def key(item: T) -> tuple[str, ...]:
         return tuple(str(getattr(item, f) or "") for f in fields)
 

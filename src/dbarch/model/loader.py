@@ -152,26 +152,42 @@ def _coerce(data: dict[str, object], doc: Document) -> None:
 def _string_holder(data: dict[str, object], path: locate.Path) -> Any:
     """The mapping or list holding the value at ``path`` when the model wants a string
     there, else ``None``."""
+    if not _wants_text(tuple(_ANY_INDEX if isinstance(item, int) else item for item in path)):
+        return None
     holder: Any = None
     value: Any = data
-    shape = _shape(Schema)
     for item in path:
-        if isinstance(value, dict) and item in value:
+        if isinstance(item, int):
+            if not (isinstance(value, list) and item < len(value)):
+                return None
+        elif not (isinstance(value, dict) and item in value):
+            return None
+        holder, value = value, value[item]
+    return holder
+
+
+_ANY_INDEX = -1  # a list position in a path pattern (mapping keys are always strings)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wants_text(pattern: locate.Path) -> bool:
+    """Whether the model wants a string at paths like ``pattern`` (list positions as
+    :data:`_ANY_INDEX`)."""
+    shape = _shape(Schema)
+    for item in pattern:
+        if isinstance(item, str):
             if shape.model is not None:
                 annotation = _field(shape.model, item)
             elif shape.values is not None:
                 annotation = shape.values
             else:
-                return None
-        elif isinstance(value, list) and isinstance(item, int) and item < len(value):
-            if shape.items is None:
-                return None
+                return False
+        elif shape.items is not None:
             annotation = shape.items
         else:
-            return None
+            return False
         shape = _shape(annotation)
-        holder, value = value, value[item]
-    return holder if shape.text else None
+    return shape.text
 
 
 class _Shape(NamedTuple):
@@ -411,6 +427,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.scope = TypeScope.of(schema)
         self.tables = Tables(schema)
+        self.columns_of: dict[int, list[str]] = {}  # _columns by table id, once asked for
+        self.type_problems: dict[tuple[str, bool], str | None] = {}  # by type text, serial
 
     def add(self, path: locate.Path, message: str) -> None:
         self.problems.append((self.doc.position(path), message))
@@ -437,10 +455,15 @@ class _Checker:
 
     def _unique(self, entries: Iterable[Entry]) -> None:
         """Report every entry whose key repeats one earlier in the file."""
-        by_key: dict[object, list[Entry]] = {}
+        first: dict[object, Entry] = {}
+        repeats: dict[object, list[Entry]] = {}
         for entry in entries:
-            by_key.setdefault(entry[1], []).append(entry)
-        for repeated in (group for group in by_key.values() if len(group) > 1):
+            key = entry[1]
+            if key in first:
+                repeats.setdefault(key, [first[key]]).append(entry)
+            else:
+                first[key] = entry
+        for repeated in repeats.values():
             first, *later = sorted(repeated, key=lambda e: self.doc.position(e[0]) or _NOWHERE)
             where = self.doc.position(first[0])
             for path, _, message in later:
@@ -448,6 +471,9 @@ class _Checker:
 
     def _named(self, path: locate.Path, items: Sequence[Any], owner: str) -> None:
         """Report names that repeat among ``items``: ``<owner> named 'x'``."""
+        names = [item.name for item in items if item.name is not None]
+        if len(set(names)) == len(names):
+            return
         self._unique(
             ((*path, j, "name"), item.name, f"{owner} named '{item.name}'")
             for j, item in enumerate(items)
@@ -524,19 +550,26 @@ class _Checker:
         for i, t in enumerate(s.tables):
             for j, c in enumerate(t.columns):
                 path = ("tables", i, "columns", j)
-                self._report((*path, "type"), type_problem(c.type, self.scope, serial=True))
+                self._report((*path, "type"), self._type_problem(c.type, serial=True))
                 if c.identity is not None and c.identity.type is not None:
                     problem = sequence_type_problem(c.identity.type)
                     self._report((*path, "identity", "type"), problem)
         for i, d in enumerate(s.domains):
-            self._report(("domains", i, "type"), type_problem(d.type, self.scope))
+            self._report(("domains", i, "type"), self._type_problem(d.type))
         for i, c in enumerate(s.composite_types):
             for j, a in enumerate(c.attributes):
                 path = ("composite_types", i, "attributes", j, "type")
-                self._report(path, type_problem(a.type, self.scope))
+                self._report(path, self._type_problem(a.type))
         for i, q in enumerate(s.sequences):
             if q.type is not None:
                 self._report(("sequences", i, "type"), sequence_type_problem(q.type))
+
+    def _type_problem(self, text: str, *, serial: bool = False) -> str | None:
+        """:func:`type_problem` of ``text`` in this schema, worked out once per text."""
+        key = (text, serial)
+        if key not in self.type_problems:
+            self.type_problems[key] = type_problem(text, self.scope, serial=serial)
+        return self.type_problems[key]
 
     def _report(self, path: locate.Path, problem: str | None) -> None:
         if problem is not None:
@@ -564,7 +597,9 @@ class _Checker:
             self._column((*path, k), name, table)
 
     def _column(self, path: locate.Path, name: str, table: Table) -> bool:
-        columns = self._columns(table)
+        columns = self.columns_of.get(id(table))
+        if columns is None:
+            columns = self.columns_of[id(table)] = self._columns(table)
         if name in columns:
             return True
         message = f"table '{table.name}' has no column '{name}'"
