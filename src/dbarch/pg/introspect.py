@@ -46,9 +46,6 @@ serialization options of aggregates.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -56,6 +53,7 @@ from psycopg import pq
 from psycopg.rows import dict_row
 
 from dbarch.errors import DatabaseError
+from dbarch.gcpause import cycle_collector_paused
 from dbarch.model.canonical import canonical
 from dbarch.model.objects import Role, Schema
 from dbarch.pg import catalog_sql as sql
@@ -190,19 +188,6 @@ def _read(catalog: _Catalog) -> Schema:
     return canonical(schema.model_copy(update={"roles": tuple(roles)}))
 
 
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while tens of thousands of acyclic rows and model
-    objects are built: it would only re-scan them (a third of the build time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def inspect_database(conn: psycopg.Connection[Any]) -> Schema:
     """The schema of the database ``conn`` is connected to, in canonical order.
 
@@ -214,7 +199,7 @@ def inspect_database(conn: psycopg.Connection[Any]) -> Schema:
     if status == pq.TransactionStatus.INERROR:
         raise DatabaseError("the connection is in a failed transaction; roll it back first")
     try:
-        with conn.transaction(force_rollback=True), _cycle_collection_paused():
+        with conn.transaction(force_rollback=True), cycle_collector_paused():
             if status == pq.TransactionStatus.IDLE:
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return _read(_Catalog(conn))
