@@ -17,10 +17,7 @@ from pathlib import Path
 from dbarch.errors import SourceError
 from dbarch.model.loader import load_model, load_model_text
 from dbarch.model.objects import Schema
-from dbarch.pg.connect import connect, redact
-from dbarch.pg.devdb import scratch_database
-from dbarch.pg.introspect import inspect_database
-from dbarch.pg.sqlfiles import apply_sql, read_sql_source
+from dbarch.pg.redact import redact
 
 MODEL_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
@@ -63,13 +60,20 @@ def load_source(source: str, *, dev_url: str | None = None) -> Schema:
         fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
         return load_model_text(text, "<stdin>", fmt)
     if kind is SourceKind.database:
-        with connect(source) as conn:
-            return inspect_database(conn)
+        from dbarch.pg.introspect import inspect_dsn  # psycopg: only for a database
+
+        return inspect_dsn(source)
     return schema_from_sql(Path(source), dev_url=dev_url)
 
 
 def schema_from_sql(path: Path, *, dev_url: str | None = None) -> Schema:
     """Apply the SQL at ``path`` to a scratch database and read back its Schema."""
+    # psycopg and the dev server are imported only when SQL is read (not for a model)
+    from dbarch.pg.connect import connect
+    from dbarch.pg.devdb import scratch_database
+    from dbarch.pg.introspect import inspect_database
+    from dbarch.pg.sqlfiles import apply_sql, read_sql_source
+
     scripts = read_sql_source(path)
     with scratch_database(dev_url) as dsn, connect(dsn) as conn:
         for filename, text in scripts:

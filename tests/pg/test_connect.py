@@ -9,7 +9,8 @@ import pytest
 from psycopg.conninfo import conninfo_to_dict
 
 from dbarch.errors import DatabaseError
-from dbarch.pg.connect import connect, redact, scrub
+from dbarch.pg.connect import connect
+from dbarch.pg.redact import redact, scrub
 
 
 @pytest.mark.parametrize(

@@ -19,9 +19,10 @@ from dbarch.normalize.discovery.progress import Progress, silent
 from dbarch.normalize.fd import NormalizeError
 from dbarch.normalize.forms import NormalForm
 from dbarch.normalize.proof import as_text, copy_rows, load_rows, prove_lossless
-from dbarch.pg.connect import connect, redact
+from dbarch.pg.connect import connect
 from dbarch.pg.devdb import dev_server
 from dbarch.pg.introspect import inspect_database
+from dbarch.pg.redact import redact
 
 
 @dataclass(frozen=True)

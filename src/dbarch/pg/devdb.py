@@ -17,8 +17,9 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 from dbarch.errors import DatabaseError
-from dbarch.pg.connect import connect, redact, scrub
+from dbarch.pg.connect import connect
 from dbarch.pg.quote import quote_ident
+from dbarch.pg.redact import redact, scrub
 from dbarch.pg.server import EmbeddedServer, PgInstall, PostgresNotFoundError, find_installs
 
 DEV_URL_ENV = "DBARCH_DEV_URL"

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from dbarch.errors import DatabaseError
-from dbarch.pg.connect import redact, scrub
+from dbarch.pg.redact import redact, scrub
 
 # lines that differ between two dumps of equal databases: tool/server versions and the
 # random key of pg_dump's \restrict guard (PostgreSQL 17.6+, 16.10+, 15.14+)
