@@ -4,7 +4,8 @@
 * ``.sql`` file or a directory of them — applied in name order to a scratch database on
   the dev server, so PostgreSQL itself interprets the SQL, then introspected;
 * ``postgresql://...`` / ``postgres://...`` (or a libpq ``key=value`` string) — a live
-  database, introspected;
+  database, introspected, without dbarch's own ``dbarch.dbarch_schema_history`` table
+  (and its schema when nothing else is in it);
 * ``-`` — a model file (YAML or JSON) on standard input.
 """
 
@@ -60,9 +61,11 @@ def load_source(source: str, *, dev_url: str | None = None) -> Schema:
         fmt = "json" if text.lstrip().startswith(("{", "[")) else "yaml"
         return load_model_text(text, "<stdin>", fmt)
     if kind is SourceKind.database:
-        from dbarch.pg.introspect import inspect_dsn  # psycopg: only for a database
+        # psycopg is imported only for a database
+        from dbarch.migrate.runner.history import HistoryTable, without_history
+        from dbarch.pg.introspect import inspect_dsn
 
-        return inspect_dsn(source)
+        return without_history(inspect_dsn(source), HistoryTable())
     return schema_from_sql(Path(source), dev_url=dev_url)
 
 

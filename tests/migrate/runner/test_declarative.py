@@ -6,11 +6,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from dbarch.migrate.canonical import load_for_diff
+from dbarch.migrate.diff.compare import compare
+from dbarch.migrate.plan import PlanOptions, plan
 from dbarch.model.dump import dump_model
 from dbarch.pg.connect import connect
 from dbarch.pg.devdb import DevServer
 from dbarch.pg.introspect import inspect_database
 from dbarch.pg.sqlfiles import apply_sql
+from dbarch.sources import load_source
 from tests.migrate.runner.support import dbarch, dump_without_history
 from tests.pgutil import dump_schema, run_sql
 
@@ -90,6 +94,13 @@ def test_dry_run_then_apply_converges(
     again = dbarch("apply", str(model), "--db", fresh_db, "--dev-url", dev_url)
     assert again.stderr.endswith("up to date: the database already matches SOURCE\n")
     assert len(_history(fresh_db)) == 1
+
+    # the database as a SOURCE leaves dbarch's bookkeeping out: nothing to migrate
+    read = load_source(fresh_db)
+    assert [t.name for t in read.tables] == ["customers", "orders"]
+    assert "dbarch" not in {s.name for s in read.schemas}
+    both = load_for_diff([fresh_db, str(model)], dev_url)
+    assert plan(compare(*both), PlanOptions()).steps == ()
 
 
 def test_interrupted_apply_is_finished_first(pg_server: DevServer, fresh_db: str) -> None:
