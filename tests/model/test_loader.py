@@ -551,3 +551,50 @@ def test_functional_dependencies_name_columns_of_their_table() -> None:
             functional_dependencies: [{lhs: [a], rhs: [c]}]
     """
     assert problems(text) == ["m.yaml:4:48: table 't' has no column 'c'"]
+
+
+def test_identity_and_primary_key_shorthands_are_the_long_forms() -> None:
+    short = load(
+        """\
+        tables:
+          - name: users
+            columns:
+              - {name: id, type: bigint, identity: always}
+              - {name: n, type: bigint, identity: by_default}
+            primary_key: [id]
+        """
+    )
+    long = load(
+        """\
+        tables:
+          - name: users
+            columns:
+              - {name: id, type: bigint, identity: {generation: always}}
+              - {name: n, type: bigint, identity: {generation: by_default}}
+            primary_key: {columns: [id]}
+        """
+    )
+    assert short == long
+    assert short.tables[0].primary_key is not None
+    assert short.tables[0].primary_key.columns == ("id",)
+
+
+def test_shorthands_that_do_not_fit_say_what_would() -> None:
+    text = """\
+        tables:
+          - name: users
+            columns:
+              - {name: id, type: bigint, identity: alway}
+              - {name: n, type: bigint, identity: [always]}
+            primary_key: id
+    """
+    assert problems(text) == [
+        "m.yaml:4:44: expected always, by_default or a mapping of identity options, got"
+        " 'alway'; did you mean 'always'?",
+        "m.yaml:5:43: expected a mapping, got a list",
+        "m.yaml:6:18: expected a mapping, got a string",
+    ]
+    missing = (
+        "tables:\n  - name: t\n    columns: [{name: id, type: bigint}]\n    primary_key: [idd]\n"
+    )
+    assert problems(missing) == ["m.yaml:4:18: table 't' has no column 'idd'; did you mean 'id'?"]

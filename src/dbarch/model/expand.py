@@ -7,6 +7,9 @@
   key. Primary key and identity columns become ``nullable: false``, as PostgreSQL makes
   them.
 * an index key that is a column with no options is written as the plain column name.
+* (already when read, by the model's validators) a column's ``identity: always`` or
+  ``identity: by_default`` is ``{generation: ...}``; a table's ``primary_key: [a, b]`` is
+  ``{columns: [a, b]}``.
 * constraints and indexes without a name get one from ``Schema.naming``: ``{table}``,
   ``{columns}`` (joined with ``_``; a check uses the columns its expression mentions, an
   expression key its function and column words) and ``{ref_table}``; unique within the

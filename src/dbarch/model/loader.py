@@ -366,6 +366,8 @@ def _shape_problem(error: Any, loc: _Loc, doc: Document, data: object) -> Proble
         else:
             expected = "a mapping"
         message = f"expected {expected}, got {_kind(value)}"
+    elif kind == "value_error":  # a validator's own words
+        message = str(error["ctx"]["error"])
     else:
         message = error["msg"]
     return doc.position(loc.path), message

@@ -19,6 +19,7 @@ Conventions every producer (model files, catalog introspection) and every consum
 
 from __future__ import annotations
 
+import difflib
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -238,6 +239,24 @@ class Column(Node):
     unique: bool = False
     references: str | Reference | None = None
 
+    @field_validator(
+        "identity",
+        mode="before",
+        json_schema_input_type=Identity | Literal["always", "by_default"] | None,
+    )
+    @classmethod
+    def _identity_shorthand(cls, value: object) -> object:
+        """``identity: always`` (or ``by_default``) is short for ``{generation: always}``."""
+        if not isinstance(value, str):
+            return value
+        if value in ("always", "by_default"):
+            return {"generation": value}
+        hint = difflib.get_close_matches(value, ["always", "by_default"], n=1)
+        raise ValueError(
+            f"expected always, by_default or a mapping of identity options, got '{value}'"
+            + (f"; did you mean '{hint[0]}'?" if hint else "")
+        )
+
 
 class PrimaryKey(Node):
     name: str | None = None
@@ -427,6 +446,14 @@ class Table(Privileged):
     policies: tuple[Policy, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     functional_dependencies: tuple[FunctionalDependency, ...] = ()
+
+    @field_validator(
+        "primary_key", mode="before", json_schema_input_type=PrimaryKey | list[str] | None
+    )
+    @classmethod
+    def _primary_key_shorthand(cls, value: object) -> object:
+        """``primary_key: [a, b]`` is short for ``{columns: [a, b]}``."""
+        return {"columns": value} if isinstance(value, list | tuple) else value
 
 
 # --------------------------------------------------------------------------- views
