@@ -164,3 +164,15 @@ def test_the_starter_applies_to_postgresql(fresh_db: str) -> None:
             conn.execute("INSERT INTO orders (customer_id, total) VALUES (1, -1)")
         with pytest.raises(psycopg.errors.UniqueViolation):
             conn.execute("INSERT INTO customers (email, name) VALUES ('a@example.com', 'B')")
+
+
+def test_shorthands_validate_as_the_loader_takes_them() -> None:
+    schema = json_schema()
+    table = {
+        "name": "t",
+        "columns": [{"name": "id", "type": "bigint", "identity": "always"}],
+        "primary_key": ["id"],
+    }
+    assert validate({"tables": [table]}, schema, schema) == []
+    table["columns"][0]["identity"] = "sometimes"  # type: ignore[index]
+    assert validate({"tables": [table]}, schema, schema) != []
