@@ -99,7 +99,7 @@ ALTER SEQUENCE sales.invoice_no OWNED BY sales.orders.invoice;
 CREATE INDEX idx_orders_customer ON sales.orders (customer_id) INCLUDE (status);
 CREATE INDEX idx_orders_open ON sales.orders (id DESC NULLS LAST) WHERE status <> 'shipped';
 CREATE INDEX idx_orders_hash ON sales.orders USING hash (invoice);
-CREATE INDEX idx_orders_brin ON sales.orders USING brin (id) WITH (pages_per_range = 32);
+CREATE INDEX idx_orders_brin ON sales.orders USING brin (id) WITH (pages_per_range = 32, autosummarize = on);
 COMMENT ON INDEX sales.idx_orders_open IS 'Orders not yet shipped';
 
 CREATE TABLE sales.order_lines (
@@ -132,7 +132,7 @@ CREATE UNLOGGED TABLE "Odd Schema"."Order Items" (
     tags text[],
     "where" point,
     CONSTRAINT "Order Items pkey" PRIMARY KEY ("select")
-) WITH (fillfactor = 70);
+) WITH (fillfactor = 70, autovacuum_enabled = false, toast.autovacuum_enabled = false);
 CREATE INDEX "Order Items GIN" ON "Odd Schema"."Order Items" USING gin ("quote""d" jsonb_path_ops);
 CREATE INDEX "Order Items tags" ON "Odd Schema"."Order Items" USING gin (tags);
 CREATE INDEX "Order Items gist" ON "Odd Schema"."Order Items" USING gist ("where");

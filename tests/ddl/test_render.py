@@ -285,7 +285,7 @@ def test_table_with_every_column_form() -> None:
         ")\n"
         'INHERITS (app.base, "Odd"."T")\n'
         "PARTITION BY RANGE (id)\n"
-        "WITH (fillfactor='80', toast.autovacuum_enabled='false');"
+        "WITH (toast.autovacuum_enabled='false', fillfactor='80');"
     )
 
 

@@ -89,11 +89,12 @@ def _names(names: Sequence[str]) -> str:
 
 
 def _options(options: Mapping[str, str], what: str) -> str:
-    """``WITH (...)`` storage parameters, sorted by name; empty text when there are none."""
+    """``WITH (...)`` storage parameters in the model's order (a database's is the order
+    they were set in, which pg_dump shows); empty text when there are none."""
     if not options:
         return ""
     parts = []
-    for name in sorted(options):
+    for name in options:
         if not _OPTION_NAME.match(name):
             raise DbarchError(f"{what}: {name!r} is not a storage parameter name")
         parts.append(f"{name}={quote_literal(str(options[name]))}")

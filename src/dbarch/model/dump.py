@@ -58,8 +58,8 @@ def _ordered(obj: object, data: Any) -> Any:
             if key in data:
                 result[key] = _ordered(getattr(obj, name), data[key])
         return result
-    if isinstance(obj, dict):
-        return {key: data[key] for key in sorted(data)}
+    if isinstance(obj, dict):  # in the model's order: storage parameters keep the order
+        return {key: data[key] for key in obj}  # they were set in, which pg_dump shows
     if isinstance(obj, tuple):
         return [_ordered(o, d) for o, d in zip(obj, data, strict=True)]
     return data
