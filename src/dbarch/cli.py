@@ -19,6 +19,7 @@ from dbarch import __version__
 from dbarch.cli_options import DevUrl, Output, SourceArg
 from dbarch.commands import register_all
 from dbarch.errors import DbarchError
+from dbarch.outfile import write_output
 
 app = typer.Typer(
     name="dbarch",
@@ -42,16 +43,13 @@ def fail(message: str) -> NoReturn:
 
 
 def emit(text: str, output: Path | None) -> None:
-    """Write ``text`` to ``output`` (atomically) or to stdout."""
+    """Write ``text`` to ``output`` (see :mod:`dbarch.outfile`) or to stdout."""
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = output.with_name(output.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
+        write_output(output, text)
     except OSError as exc:
         fail(f"{output}: cannot write: {exc.strerror}")
 
