@@ -5,6 +5,7 @@ the file (libyaml when it is there, PyYAML's own parser otherwise), and every mi
 from __future__ import annotations
 
 import gc
+from typing import Literal
 
 import pytest
 import yaml
@@ -46,12 +47,12 @@ def big_model(tables: int = TABLES) -> str:
     return "\n".join(lines) + "\n"
 
 
-def reading(text: str) -> tuple[object, ...]:
+def reading(text: str, fmt: Literal["yaml", "json"] = "yaml") -> tuple[object, ...]:
     """What parsing ``text`` gives: its data, where each of its values and keys is (and
     where paths one step further are found), the source texts and the problems; or the
     syntax error."""
     try:
-        doc = locate.parse(text, "m.yaml", "yaml")
+        doc = locate.parse(text, f"m.{fmt}", fmt)
     except ModelError as exc:
         return ("error", str(exc))
     probes = [path + more for path in paths(doc.data) for more in ((), ("x",), (0,), (9,))]
@@ -287,3 +288,38 @@ def test_a_key_set_again_is_found_where_it_was_set_last() -> None:
         ("use", "k", "x"): ("1:18", "1:15"),  # where the merged value had it
         ("use2", "k", 0): ("5:18", "5:18"),
     }
+
+
+# --------------------------------------------------------------------------- JSON
+
+JSON_TEXTS = [
+    '{"tables": [{"name": "t", "columns": [{"name": "a", "type": "int", "default": 0}]}]}',
+    '{"a": [1, -0, 2.50, 1e3, 1E-2, true, false, null, NaN, Infinity, -Infinity, "x"]}',
+    '{\n  "a": {"b": {"c": [[], {}, [{"d": "\\u00e9\\"q\\""}]]}},\n  "e": 12345678901234567890\n}',
+    '{"k": 1, "k": {"n": 2}, "m": [true, {"k": 3, "k": 4}]}',
+    "7",
+    "[]",
+]
+
+
+@pytest.mark.parametrize("text", JSON_TEXTS)
+def test_json_reads_as_the_full_scan_does(text: str) -> None:
+    assert reading(text, "json") == reading_by_scan(text)
+
+
+@settings(max_examples=30, deadline=None)
+@given(schemas(max_tables=4))
+def test_json_reads_every_dumped_model_as_the_full_scan_does(schema: Schema) -> None:
+    text = dump_model(schema, "json")
+    assert reading(text, "json") == reading_by_scan(text)
+
+
+def reading_by_scan(text: str) -> tuple[object, ...]:
+    """:func:`reading` of JSON ``text`` with every place found by the full scan up front
+    (a fixture cannot patch inside a hypothesis test, hence by hand)."""
+    original = locate._parse_json
+    locate._parse_json = lambda text, _: locate._scanned_json(text)  # type: ignore[assignment]
+    try:
+        return reading(text, "json")
+    finally:
+        locate._parse_json = original

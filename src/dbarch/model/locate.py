@@ -379,14 +379,65 @@ class _YamlWalker:
 
 
 def _parse_json(text: str, filename: str) -> Document:
+    """JSON read by :func:`json.loads`, keeping the source text of numbers and constants;
+    where things are is found by scanning the text only when asked (or when a key repeats,
+    which only the scan reports with its place)."""
+    repeated = False
+
+    def mapping(items: list[tuple[str, object]]) -> dict[str, object]:
+        nonlocal repeated
+        result = dict(items)
+        repeated = repeated or len(result) < len(items)
+        return result
+
     try:
-        json.loads(text)
+        data = json.loads(
+            text,
+            object_pairs_hook=mapping,
+            parse_int=_NumberText,
+            parse_float=_NumberText,
+            parse_constant=_NumberText,
+        )
     except json.JSONDecodeError as exc:
         location = Location(filename, exc.lineno, exc.colno)
         raise ModelError([(location, f"invalid JSON: {exc.msg}")]) from None
+    if repeated:
+        return _scanned_json(text)
+    doc = _LazyJsonDocument(text=text)
+    doc.data = _with_numbers(data, (), doc.texts)
+    return doc
+
+
+def _scanned_json(text: str) -> _JsonDocument:
     scanner = _JsonScanner(text)
     scanner.doc.data = scanner.value(scanner.skip(0), ())[0]
     return scanner.doc
+
+
+class _NumberText(str):
+    """A JSON number (or NaN, Infinity) as written, until it is made a number."""
+
+
+_FLOAT_MARKS = frozenset(".eEIN")  # a fraction, an exponent, Infinity, NaN
+
+
+def _with_numbers(value: object, path: Path, texts: dict[Path, str]) -> object:
+    """``value`` with its number texts made numbers; the text of every number and
+    boolean goes to ``texts`` by path, as the scan would write it."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(item, str) or isinstance(item, _NumberText):
+                value[key] = _with_numbers(item, (*path, key), texts)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or isinstance(item, _NumberText):
+                value[i] = _with_numbers(item, (*path, i), texts)
+    elif isinstance(value, _NumberText):
+        texts[path] = str(value)
+        return float(value) if _FLOAT_MARKS.intersection(value) else int(value)
+    elif isinstance(value, bool):
+        texts[path] = "true" if value else "false"
+    return value
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -421,6 +472,25 @@ class _JsonDocument(Document):
     def _key(self, path: Path) -> Position | None:
         index = self.keys.get(path)
         return None if index is None else self.at(index)
+
+
+@dataclass
+class _LazyJsonDocument(Document):
+    """A JSON document whose text is scanned for places the first time one is asked for."""
+
+    text: str = ""
+    scanned: _JsonDocument | None = None
+
+    def _scan(self) -> _JsonDocument:
+        if self.scanned is None:
+            self.scanned = _scanned_json(self.text)
+        return self.scanned
+
+    def _value(self, path: Path) -> Position | None:
+        return self._scan()._value(path)
+
+    def _key(self, path: Path) -> Position | None:
+        return self._scan()._key(path)
 
 
 class _JsonScanner:
