@@ -420,7 +420,9 @@ def test_suggested_fix_runs_on_postgresql(fresh_db: str, code: str) -> None:
         "INSERT INTO t VALUES (1, 1, 1); CREATE INDEX i ON t (c);",
     )
     (finding,) = [f for f in lint_text(FIXABLE[code], "m") if f.rule == code]
-    for statement in _statements(finding.fix):
+    statements = _statements(finding.fix)
+    assert statements, f"{code} suggests no SQL fix"
+    for statement in statements:
         parse_sql(statement)
         with connect(fresh_db) as conn:
             conn.execute(statement)

@@ -32,7 +32,7 @@ def test_create_and_drop_an_extension(pg_server: DevServer) -> None:
 
 def test_an_extension_in_its_own_schema(pg_server: DevServer) -> None:
     name = quote_ident(_extension(pg_server))
-    prove(
+    proof = prove(
         Case(
             "extension schema",
             f"CREATE SCHEMA ext; CREATE EXTENSION {name};",
@@ -40,3 +40,4 @@ def test_an_extension_in_its_own_schema(pg_server: DevServer) -> None:
         ),
         pg_server,
     )
+    assert any("SCHEMA ext" in s.sql for s in proof.plan.steps), "the move is in the plan"
