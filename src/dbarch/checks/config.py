@@ -26,7 +26,7 @@ from typing import Any
 from dbarch.checks.findings import Severity
 from dbarch.checks.registry import FAMILIES, Param, ParamValue, Rule, all_rules, find_rule
 from dbarch.errors import DbarchError
-from dbarch.model.expand import did_you_mean
+from dbarch.spelling import did_you_mean
 
 CONFIG_FILE = "dbarch.toml"
 PYPROJECT = "pyproject.toml"

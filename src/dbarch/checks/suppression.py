@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dbarch.checks.context import RuleContext, all_targets
 from dbarch.checks.findings import Hit, Severity, Target
 from dbarch.checks.registry import all_rules, find_rule, rule
-from dbarch.model.expand import did_you_mean
 from dbarch.model.objects import Node
+from dbarch.spelling import did_you_mean
 
 _NOTE = re.compile(r"dbarch:ignore\s+([\w-]+(?:\s*,\s*[\w-]+)*)", re.IGNORECASE)
 

@@ -49,7 +49,9 @@ def _field_order(model: type[BaseModel]) -> list[str]:
 
 
 def _ordered(obj: object, data: Any) -> Any:
-    """``data`` (``obj`` dumped) with keys in file order; ``obj`` tells the model types."""
+    """``data`` (``obj`` dumped) with keys in file order; ``obj`` tells the model types.
+    Free mappings keep the model's order: storage parameters keep the order they were set
+    in, which pg_dump shows."""
     if isinstance(obj, BaseModel):
         fields = type(obj).model_fields
         result = {}
@@ -58,8 +60,6 @@ def _ordered(obj: object, data: Any) -> Any:
             if key in data:
                 result[key] = _ordered(getattr(obj, name), data[key])
         return result
-    if isinstance(obj, dict):  # in the model's order: storage parameters keep the order
-        return {key: data[key] for key in obj}  # they were set in, which pg_dump shows
     if isinstance(obj, tuple):
         return [_ordered(o, d) for o, d in zip(obj, data, strict=True)]
     return data

@@ -22,7 +22,6 @@ double quotes (``"a.b"``).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import string
 from collections.abc import Iterable, Iterator
@@ -47,6 +46,7 @@ from dbarch.model.objects import (
     Table,
     UniqueConstraint,
 )
+from dbarch.spelling import did_you_mean
 
 NAME_BYTES = 63  # PostgreSQL's NAMEDATALEN - 1
 _HASH_CHARS = 8
@@ -144,12 +144,6 @@ def find_column(table: Table, name: str) -> Column:
             return column
     names = [c.name for c in table.columns]
     raise NameProblem(f"table '{table.name}' has no column '{name}'" + did_you_mean(name, names))
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """``"; did you mean 'x'?"`` for the closest candidate, or ``""``."""
-    match = difflib.get_close_matches(word, sorted(set(candidates)), n=1)
-    return f"; did you mean '{match[0]}'?" if match else ""
 
 
 # --------------------------------------------------------------------------- shorthands

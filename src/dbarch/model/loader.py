@@ -8,7 +8,6 @@ reported with the file, line and column of the node it is about.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import types
@@ -29,7 +28,6 @@ from dbarch.model.expand import (
     NameProblem,
     Tables,
     column_path,
-    did_you_mean,
     expand,
     naming_problem,
     primary_key_columns,
@@ -48,6 +46,7 @@ from dbarch.model.objects import (
     Table,
     Trigger,
 )
+from dbarch.spelling import did_you_mean
 
 Format = Literal["yaml", "json"]
 FORMATS: dict[str, Format] = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -348,8 +347,7 @@ def _shape_problem(error: Any, loc: _Loc, doc: Document, data: object) -> Proble
         return doc.position(loc.owner_path), f"missing required key '{loc.path[-1]}'{where}"
     if kind == "extra_forbidden":
         key = str(loc.path[-1])
-        hint = difflib.get_close_matches(key, _keys(loc.owner), n=1)
-        message = f"unknown key '{key}'{where}" + (f"; did you mean '{hint[0]}'?" if hint else "")
+        message = f"unknown key '{key}'{where}" + did_you_mean(key, _keys(loc.owner))
         return doc.position(loc.path, key=True), message
     value = error["input"]
     if kind in _SCALARS:
@@ -357,7 +355,7 @@ def _shape_problem(error: Any, loc: _Loc, doc: Document, data: object) -> Proble
     elif kind in ("literal_error", "enum"):
         message = f"expected one of {error['ctx']['expected']}, got {_kind(value, show=True)}"
         if isinstance(value, str):
-            message += _closest(value, _choices(loc.annotation))
+            message += did_you_mean(value, _choices(loc.annotation))
     elif kind in _LISTS:
         message = f"expected a list of {_list_noun(loc.path)}, got {_kind(value)}"
     elif kind in _MAPPINGS:
@@ -395,11 +393,6 @@ def _choices(annotation: Any) -> list[str]:
         if isinstance(member, type) and issubclass(member, Enum):
             return [str(m.value) for m in member]
     return []
-
-
-def _closest(word: str, choices: list[str]) -> str:
-    match = difflib.get_close_matches(word, choices, n=1)
-    return f"; did you mean '{match[0]}'?" if match else ""
 
 
 # --------------------------------------------------------------------------- meaning

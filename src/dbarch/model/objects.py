@@ -19,11 +19,12 @@ Conventions every producer (model files, catalog introspection) and every consum
 
 from __future__ import annotations
 
-import difflib
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dbarch.spelling import did_you_mean
 
 DEFAULT_SCHEMA = "public"
 
@@ -251,10 +252,9 @@ class Column(Node):
             return value
         if value in ("always", "by_default"):
             return {"generation": value}
-        hint = difflib.get_close_matches(value, ["always", "by_default"], n=1)
         raise ValueError(
             f"expected always, by_default or a mapping of identity options, got '{value}'"
-            + (f"; did you mean '{hint[0]}'?" if hint else "")
+            + did_you_mean(value, ("always", "by_default"))
         )
 
 
