@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from tests.migrate.diff.proof import Case
+from tests.migrate.diff.proof import Case, roles_sql
 
-ROLES = (
-    "DO $$ BEGIN "
-    "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'diff_reader') THEN "
-    "CREATE ROLE diff_reader; END IF; "
-    "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'diff_owner') THEN "
-    "CREATE ROLE diff_owner; END IF; END $$;"
-)
+ROLES = roles_sql("diff_reader", "diff_owner")
 T = "CREATE TABLE t (id int, owner_name text, n int);"
 RLS = "ALTER TABLE t ENABLE ROW LEVEL SECURITY;"
 P = "CREATE POLICY own ON t FOR SELECT TO diff_reader USING (owner_name = current_user);"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dbarch.migrate.plan import PlanOptions
 from tests.migrate.diff.declare import renamed
-from tests.migrate.diff.proof import Case
+from tests.migrate.diff.proof import Case, roles_sql
 
 MOOD = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
 USE = "CREATE TABLE t (id int, m mood DEFAULT 'ok', ms mood[]);"
@@ -105,10 +105,8 @@ CASES = [
     ),
     Case(
         "schema privileges and owner",
-        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'diff_schema_owner')"
-        " THEN CREATE ROLE diff_schema_owner; END IF; END $$; CREATE SCHEMA app;",
-        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'diff_schema_owner')"
-        " THEN CREATE ROLE diff_schema_owner; END IF; END $$; CREATE SCHEMA app;"
+        roles_sql("diff_schema_owner") + "CREATE SCHEMA app;",
+        roles_sql("diff_schema_owner") + "CREATE SCHEMA app;"
         "ALTER SCHEMA app OWNER TO diff_schema_owner; GRANT USAGE ON SCHEMA app TO PUBLIC;",
     ),
     Case(

@@ -24,10 +24,22 @@ from dbarch.model.objects import Schema
 from dbarch.pg.connect import connect
 from dbarch.pg.devdb import DevServer
 from dbarch.pg.introspect import inspect_database
+from dbarch.pg.quote import quote_ident
 from dbarch.pg.sqlfiles import apply_sql
 from tests.pgutil import dump_schema, run_sql
 
 Declare = Callable[[Schema], Schema]
+
+
+def roles_sql(*names: str) -> str:
+    """SQL creating the roles ``names`` unless they exist. Roles are cluster-wide and the
+    cases run in parallel: a role another case is creating at the same moment is a
+    unique violation once that case commits, taken here as "it exists"."""
+    return "".join(
+        f"DO $$ BEGIN CREATE ROLE {quote_ident(name)}; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;"
+        for name in names
+    )
 
 
 @dataclass(frozen=True)
