@@ -102,3 +102,28 @@ def test_mistakes_name_the_file_and_key(tmp_path: Path, text: str, message: str)
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(CheckConfigError, match="cannot read"):
         load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("tool = 5\n", "[tool]: expected a table"),
+        ("[tool]\ndbarch = 5\n", "[tool.dbarch]: expected a table"),
+        ("[tool.dbarch]\ncheck = 5\n", "[tool.dbarch.check]: expected a table"),
+    ],
+)
+def test_pyproject_mistakes_are_errors_found_or_given(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text(text)
+    for given, start in ((path, None), (None, tmp_path)):
+        with pytest.raises(CheckConfigError) as caught:
+            load_config(given, start=start)
+        assert str(caught.value) == f"{path}: {message}"
+
+
+def test_a_given_pyproject_without_dbarch_is_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool.ruff]\nline-length = 100\n")
+    assert load_config(path) == CheckConfig()

@@ -57,6 +57,7 @@ def test_summary_wording() -> None:
     assert summary([info]) == "1 finding: 1 info"
     assert summary([info, info]) == "2 findings: 2 info"
     assert _text([]) == "no findings\n"
+    assert _text([], ["a note"]) == "a note\nno findings\n"
 
 
 def test_json_keys(tmp_path: Path) -> None:

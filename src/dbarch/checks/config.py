@@ -83,9 +83,18 @@ def find_config(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = directory / PYPROJECT
-        if pyproject.is_file() and "dbarch" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and _tool_dbarch(pyproject) is not None:
             return pyproject
     return None
+
+
+def _tool_dbarch(path: Path) -> object:
+    """The ``[tool.dbarch]`` value of pyproject file ``path`` (``None`` when absent);
+    a ``tool`` that is not a table is an error."""
+    tool = _read_toml(path).get("tool", {})
+    if not isinstance(tool, dict):
+        raise CheckConfigError(f"{path}: [tool]: expected a table")
+    return tool.get("dbarch")
 
 
 def load_config(path: Path | None = None, *, start: Path | None = None) -> CheckConfig:
@@ -95,11 +104,15 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Check
         path = find_config((start or Path.cwd()).resolve())
         if path is None:
             return CheckConfig()
-    data = _read_toml(path)
     if path.name == PYPROJECT:
-        data = data.get("tool", {}).get("dbarch", {})
+        data = _tool_dbarch(path)
+        if data is None:
+            return CheckConfig()
+        if not isinstance(data, dict):
+            raise CheckConfigError(f"{path}: [tool.dbarch]: expected a table")
         prefix = "tool.dbarch.check"
     else:
+        data = _read_toml(path)
         prefix = "check"
     section = data.get("check", {})
     return parse_config(section, f"{path}: [{prefix}]")

@@ -54,7 +54,7 @@ def print_text(
     for code in fired:
         r = by_code[code]
         console.print(Text(f"{code} {r.name}: ", style="bold") + Text(r.rationale), soft_wrap=True)
-    if fired or notes:
+    if fired:
         console.print()
     for note in notes:
         console.print(Text(note), soft_wrap=True)
