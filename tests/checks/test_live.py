@@ -111,3 +111,25 @@ def test_a_refusing_server_is_a_database_error(fresh_db: str) -> None:
         conn.close()
         with pytest.raises(DatabaseError, match="cannot read statistics"):
             collect_statistics(conn)
+
+
+def test_low_cardinality_index_that_serves_a_foreign_key_is_kept(fresh_db: str) -> None:
+    run_sql(
+        fresh_db,
+        """
+        CREATE TABLE kinds (id bigint PRIMARY KEY);
+        INSERT INTO kinds VALUES (1), (2);
+        CREATE TABLE tickets (
+            id bigint PRIMARY KEY,
+            kind_id bigint NOT NULL REFERENCES kinds (id),
+            is_open boolean NOT NULL
+        );
+        CREATE INDEX idx_tickets_kind_id ON tickets (kind_id);
+        CREATE INDEX idx_tickets_is_open ON tickets (is_open);
+        INSERT INTO tickets SELECT i, i % 2 + 1, i % 50 = 0 FROM generate_series(1, 5000) i;
+        ANALYZE;
+        """,
+    )
+    found = _check(fresh_db, "DBA405")
+    assert [f.object for f in found] == ["public.idx_tickets_is_open"]
+    assert found[0].fix.startswith("DROP INDEX public.idx_tickets_is_open;")

@@ -267,7 +267,9 @@ def _scans(ctx: RuleContext, owner: Table, a: KeyAccess) -> str:
         sequential scan: each value matches a large part of the table. A partial index
         on the rare value, or a composite index that starts with a selective column,
         serves the queries better (seed 002: do not index low-cardinality columns
-        alone). Read from the live database's planner statistics.
+        alone). An index that serves a foreign key is not judged: deleting a referenced
+        row needs it (foreign-key-without-index). Read from the live database's planner
+        statistics.
     """,
     fix="Drop the index, or replace it by a partial index for the rare value.",
     bad="""
@@ -296,6 +298,8 @@ def low_cardinality_index(ctx: RuleContext) -> Iterator[Hit]:
         for a in ctx.facts.access(t):
             if a.unique or a.where is not None or a.method != "btree" or len(a.columns) != 1:
                 continue
+            if _serves(a, t.foreign_keys):
+                continue  # dropping it would bring foreign-key-without-index back
             column = a.columns[0]
             column_stats = stats.columns.get(column or "")
             if column is None or column_stats is None:
