@@ -184,6 +184,34 @@ def test_keywords_and_quoting() -> None:
     ]
 
 
+def test_keywords_postgresql_takes_bare_in_that_position_pass() -> None:
+    model = """
+        tables:
+          - name: join
+            columns:
+              - {name: id, type: bigint, primary_key: true}
+              - {name: time, type: timestamptz}
+              - {name: position, type: integer}
+              - {name: values, type: text}
+              - {name: left, type: text}
+        domains:
+          - {name: values, type: integer}
+          - {name: similar, type: integer}
+          - {name: amount, type: integer}
+        functions:
+          - {name: position, returns: integer, language: sql, body: SELECT 1}
+          - {name: similar, returns: integer, language: sql, body: SELECT 1}
+    """
+    assert objects("DBA206", model) == [
+        "public.join",
+        "public.join.left",
+        "public.position()",
+        "public.similar",
+        "public.values",
+    ]
+    assert objects("DBA207", model) == []
+
+
 def test_names_without_an_ascii_form_get_advice() -> None:
     model = """
         domains:

@@ -350,6 +350,22 @@ def identifier_too_long(ctx: RuleContext) -> Iterator[Hit]:
 _KEYWORDS = (
     frozenset(COL_NAME_KEYWORDS) | frozenset(TYPE_FUNC_NAME_KEYWORDS) | frozenset(RESERVED_KEYWORDS)
 )
+# PostgreSQL's grammar takes a column-name keyword (time, position, values) unquoted as
+# the name of a table, column, index, constraint or schema (ColId), and a type-function
+# keyword (left, similar) as a function's name (type_function_name). A type is created
+# under a ColId and used under a type_function_name, so every keyword needs quotes.
+_UNQUOTABLE_NAMES = {
+    "function": frozenset(RESERVED_KEYWORDS) | frozenset(COL_NAME_KEYWORDS),
+    "type": _KEYWORDS,
+    "domain": _KEYWORDS,
+}
+_UNQUOTABLE_RELATION_NAMES = frozenset(RESERVED_KEYWORDS) | frozenset(TYPE_FUNC_NAME_KEYWORDS)
+
+
+def _must_quote_keyword(target: Target) -> bool:
+    """True when ``target``'s name is a keyword PostgreSQL only takes double-quoted where
+    that kind of object is named or used."""
+    return target.name in _UNQUOTABLE_NAMES.get(target.kind, _UNQUOTABLE_RELATION_NAMES)
 
 
 def _unkeyworded(target: Target) -> str:
@@ -373,6 +389,8 @@ def _unkeyworded(target: Target) -> str:
         A table called `user` or a column called `order` only works double-quoted, in
         every query, by every tool and person, forever; forgetting the quotes gives a
         syntax error or, worse, a different meaning (`SELECT user` is the current role).
+        Keywords PostgreSQL accepts bare where the object is named are not reported: a
+        column may be called `time` or `position`, a function may not.
     """,
     fix="Rename the object to a word that is not a keyword.",
     bad="""
@@ -392,7 +410,7 @@ tables:
 )
 def reserved_word_name(ctx: RuleContext) -> Iterator[Hit]:
     for target in all_targets(ctx.schema):
-        if target.name in _KEYWORDS:
+        if _must_quote_keyword(target):
             message = (
                 f"{target.kind} {target.label}: '{target.name}' is the SQL keyword"
                 f" {target.name.upper()} and must always be double-quoted"
