@@ -121,7 +121,43 @@ def test_orphans_need_company() -> None:
     """
     found = run("DBA509", model)
     assert [f.object for f in found] == ["public.events", "public.nodes"]
-    assert found[0].fix == "ALTER TABLE public.events ADD FOREIGN KEY (node_id) REFERENCES ...;"
+    assert found[0].fix == (
+        "ALTER TABLE public.events ADD CONSTRAINT fk_events_node_id FOREIGN KEY (node_id)"
+        " REFERENCES public.nodes (id);"
+    )
+    unknown = model.replace("node_id", "batch_id")
+    assert run("DBA509", unknown)[0].fix == (
+        "Add a foreign key from public.events (batch_id) to the table it identifies,"
+        " or DROP TABLE public.events if it is unused."
+    )
+
+
+def test_foreign_keys_of_partitions_relate_their_partitioned_table() -> None:
+    model = """
+        tables:
+          - name: customers
+            columns: [{name: id, type: bigint, primary_key: true}]
+          - name: payments
+            partition_by: {strategy: range, key: paid_at}
+            columns:
+              - {name: id, type: bigint, nullable: false}
+              - {name: customer_id, type: bigint, nullable: false}
+              - {name: paid_at, type: timestamptz, nullable: false}
+          - name: payments_2024
+            partition_of: payments
+            partition_bound: FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')
+            foreign_keys:
+              - {columns: [customer_id], references: {table: customers, columns: [id]}}
+          - name: notes
+            columns: [{name: id, type: bigint, primary_key: true}]
+    """
+    found = run("DBA509", model)
+    assert [(f.object, f.fix) for f in found] == [
+        (
+            "public.notes",
+            "Relate public.notes to the table it belongs with, or DROP TABLE public.notes;",
+        )
+    ]
 
 
 def test_comments() -> None:

@@ -13,7 +13,7 @@ from dbarch.checks.findings import Hit, Severity, Target
 from dbarch.checks.registry import Param, rule
 from dbarch.checks.sqltext import cols, drop, rel
 from dbarch.checks.typenames import JSON_TYPES
-from dbarch.model.expand import expression_words
+from dbarch.model.expand import NameProblem, expression_words, fit_name, relation
 from dbarch.model.objects import Column, Table
 from dbarch.pg.quote import qualified, quote_ident, quote_literal
 
@@ -514,6 +514,76 @@ def column_without_comment(ctx: RuleContext) -> Iterator[Hit]:
                 yield Hit(Target.column(t, c), message, fix)
 
 
+def _root(ctx: RuleContext, t: Table) -> tuple[str, str]:
+    """The table at the top of ``t``'s partition tree (``t`` itself when no partition)."""
+    seen: set[tuple[str, str]] = set()
+    here = t
+    while here.partition_of is not None and (here.schema_, here.name) not in seen:
+        seen.add((here.schema_, here.name))
+        try:
+            parent = ctx.facts.table(*relation(here.partition_of, here.schema_))
+        except NameProblem:
+            break
+        if parent is None:
+            break
+        here = parent
+    return here.schema_, here.name
+
+
+def _related_roots(ctx: RuleContext) -> set[tuple[str, str]]:
+    """Partition-tree roots with a foreign key to or from another tree: a partition's
+    foreign keys (pg_dump puts them there when the parent has none) count for its root."""
+    related: set[tuple[str, str]] = set()
+    for t in ctx.schema.tables:
+        here = _root(ctx, t)
+        for fk in t.foreign_keys:
+            referenced = ctx.facts.table(fk.references.schema_, fk.references.table)
+            there = (
+                _root(ctx, referenced)
+                if referenced is not None
+                else (fk.references.schema_, fk.references.table)
+            )
+            if there != here:
+                related |= {here, there}
+    return related
+
+
+def _guess_reference(ctx: RuleContext, t: Table, column: str) -> Table | None:
+    """The table a ``<thing>_id`` column of ``t`` names (``things`` or ``thing``, in
+    ``t``'s schema first) when it has a one-column primary key."""
+    thing = column.removesuffix("_id")
+    for schema in dict.fromkeys([t.schema_, *(o.schema_ for o in ctx.schema.tables)]):
+        for name in dict.fromkeys([pluralize(thing), thing]):
+            found = ctx.facts.table(schema, name)
+            if found is not None and found is not t and found.partition_of is None:
+                key = found.primary_key
+                if key is not None and len(key.columns) == 1:
+                    return found
+    return None
+
+
+def _relate_fix(ctx: RuleContext, t: Table) -> str:
+    key = set(t.primary_key.columns) if t.primary_key else set()
+    candidates = [c.name for c in t.columns if c.name.endswith("_id") and c.name not in key]
+    for column in candidates:
+        target = _guess_reference(ctx, t, column)
+        if target is not None and target.primary_key is not None:
+            name = ctx.schema.naming.foreign_key.format(
+                table=t.name, columns=column, ref_table=target.name
+            )
+            return (
+                f"ALTER TABLE {rel(t)} ADD CONSTRAINT {quote_ident(fit_name(name))} FOREIGN KEY"
+                f" ({quote_ident(column)}) REFERENCES {rel(target)}"
+                f" ({cols(target.primary_key.columns)});"
+            )
+    if candidates:
+        return (
+            f"Add a foreign key from {rel(t)} ({quote_ident(candidates[0])}) to the table it"
+            f" identifies, or DROP TABLE {rel(t)} if it is unused."
+        )
+    return f"Relate {rel(t)} to the table it belongs with, or DROP TABLE {rel(t)};"
+
+
 @rule(
     code="DBA509",
     name="orphan-table",
@@ -552,18 +622,9 @@ def orphan_table(ctx: RuleContext) -> Iterator[Hit]:
     tables = list(_tables(ctx))
     if len(tables) < ctx.number("min_tables"):
         return
+    related = _related_roots(ctx)
     for t in tables:
-        here = (t.schema_, t.name)
-        out = any((f.references.schema_, f.references.table) != here for f in t.foreign_keys)
-        into = any((o.schema_, o.name) != here for o, _ in ctx.facts.referencing(t))
-        if out or into:
+        if (t.schema_, t.name) in related:
             continue
-        key = set(t.primary_key.columns) if t.primary_key else set()
-        candidates = [c.name for c in t.columns if c.name.endswith("_id") and c.name not in key]
-        fix = (
-            f"ALTER TABLE {rel(t)} ADD FOREIGN KEY ({cols(candidates[:1])}) REFERENCES ...;"
-            if candidates
-            else f"Relate {rel(t)} to the table it belongs with, or DROP TABLE {rel(t)};"
-        )
         message = f"table {t.schema_}.{t.name} has no foreign key to or from another table"
-        yield Hit(Target.relation(t), message, fix)
+        yield Hit(Target.relation(t), message, _relate_fix(ctx, t))
