@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from dbarch.docs.catalog import Catalog
@@ -9,8 +10,9 @@ from dbarch.docs.dictionary import Anchors, cell, data_dictionary, paragraph, ta
 from dbarch.model.loader import load_model_text
 from tests.docs.schemas import seed_users, weird
 
-# Seed 002's "Data Dictionary Template" for its users table, plus "Referenced By". The
-# CHECK's regular expression is the seed's with "\." written "[.]": a backslash before
+# Seed 002's "Data Dictionary Template" for its users table (its sections in its order; the
+# sample INSERT names the same columns, with placeholders for values), plus "Referenced
+# By". The CHECK's regular expression is the seed's with "\." written "[.]": a backslash before
 # punctuation is an escape in Markdown, so the dictionary doubles it (tested below).
 GOLDEN_USERS = """\
 ## Table: users
@@ -50,6 +52,12 @@ Stores user account information for authentication and profile management.
 | Name | Type | Condition |
 |------|------|-----------|
 | chk_users_email | CHECK | email ~* '^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+[.][A-Za-z]{2,}$' |
+
+### Sample Data
+```sql
+INSERT INTO users (email, password_hash, first_name)
+VALUES ('email', 'password_hash', 'first_name');
+```
 
 ### Referenced By
 
@@ -105,7 +113,11 @@ def test_foreign_keys_and_referenced_by_in_both_directions() -> None:
 def test_awkward_text_renders_as_written() -> None:
     text = data_dictionary(Catalog(weird()), "weird")
     assert '## Table: Shop "Ω".&lt;script>alert("x")&lt;/script>' in text
-    assert "<script" not in text
+    # code blocks show their text as written; everywhere else a tag is escaped
+    blocks = re.findall(r"^```sql\n(.*?)\n```$", text, re.MULTILINE | re.DOTALL)
+    assert len(blocks) == len(weird().tables)
+    assert 'INSERT INTO "Shop ""Ω"""."<script>alert(""x"")</script>" (id, "a&b ""c""")' in blocks[0]
+    assert "<script" not in re.sub(r"^```sql\n.*?\n```$", "", text, flags=re.MULTILINE | re.DOTALL)
     tokens = text.split("## Table: tokens\n")[1].split("## Table:")[0]
     assert (
         "### Description\nPipes | and *stars* and &lt;b>tags&lt;/b>\n\\# not a heading\n" in tokens

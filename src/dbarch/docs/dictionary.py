@@ -2,10 +2,11 @@
 
 Per table: ``## Table: name`` with ``### Description``, ``### Columns``, ``### Indexes``
 (the primary key and unique constraints first, as ``PRIMARY`` and ``UNIQUE`` rows),
-``### Foreign Keys``, ``### Constraints`` and ``### Referenced By``. An empty table of a
-section is one row of ``-``. Text in cells is escaped so that names and SQL read as
-written: ``|`` and leading block marks are backslash-escaped, ``<`` and entity-like ``&``
-become entities, line breaks become ``<br>``.
+``### Foreign Keys``, ``### Constraints`` and ``### Sample Data`` (an INSERT of the columns
+an insert must give, see :mod:`dbarch.docs.sample`), the template's sections in its order,
+then ``### Referenced By``. An empty table of a section is one row of ``-``. Text in cells
+is escaped so that names and SQL read as written: ``|`` and leading block marks are
+backslash-escaped, ``<`` and entity-like ``&`` become entities, line breaks become ``<br>``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dbarch.docs.catalog import Catalog, TableKey, display_name, key_of
+from dbarch.docs.sample import sample_insert
 from dbarch.docs.text import (
     action_text,
     default_text,
@@ -89,7 +91,15 @@ class Anchors:
         return base if count == 0 else f"{base}-{count}"
 
 
-SECTIONS = ("Description", "Columns", "Indexes", "Foreign Keys", "Constraints", "Referenced By")
+SECTIONS = (
+    "Description",
+    "Columns",
+    "Indexes",
+    "Foreign Keys",
+    "Constraints",
+    "Sample Data",
+    "Referenced By",
+)
 
 
 def table_heading(key: TableKey) -> str:
@@ -147,6 +157,7 @@ def _table(catalog: Catalog, table: Table) -> list[str]:
     )
     lines += ["", "### Constraints", ""]
     lines += table_rows(("Name", "Type", "Condition"), constraint_rows(table))
+    lines += ["", "### Sample Data", _fenced("sql", sample_insert(catalog, table))]
     lines += ["", "### Referenced By", ""]
     lines += table_rows(
         ("Name", "Table", "Column", "References", "On Delete"),
@@ -162,6 +173,13 @@ def _table(catalog: Catalog, table: Table) -> list[str]:
         ],
     )
     return [*lines, ""]
+
+
+def _fenced(language: str, text: str) -> str:
+    """``text`` in a fenced code block, the fence longer than any backtick run in it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{text}\n{fence}"
 
 
 def _delete(fk: ForeignKey) -> str:

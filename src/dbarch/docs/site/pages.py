@@ -20,6 +20,7 @@ from html import escape
 from dbarch.docs.catalog import Catalog, Link, TableKey, display_name, key_of
 from dbarch.docs.dictionary import constraint_rows, index_rows
 from dbarch.docs.layout import Diagram
+from dbarch.docs.sample import sample_insert
 from dbarch.docs.text import action_text, default_text
 from dbarch.docs.types import short_type
 from dbarch.model.objects import Table
@@ -165,6 +166,10 @@ def table_html(site: Site, table: Table) -> str:
     body += ["<h2>Foreign keys</h2>", _outgoing(site, catalog.outgoing(key))]
     body += ["<h2>Referenced by</h2>", _incoming(site, catalog.incoming(key))]
     body += ["<h2>Constraints</h2>", _constraints(table)]
+    body += [
+        "<h2>Sample data</h2>",
+        f"<pre><code>{escape(sample_insert(catalog, table))}</code></pre>",
+    ]
     diagram = site.neighbourhoods[key]
     body += [
         "<h2>Neighbourhood</h2>",
