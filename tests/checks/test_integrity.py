@@ -97,12 +97,25 @@ def test_types_compare_in_canonical_form() -> None:
               - {name: a_id, type: serial, references: a.id}
               - {name: a_code, type: "varchar(20)", references: a.code}
               - {name: a_big, type: numeric, references: a.big}
+          - name: d
+            columns:
+              - {name: id, type: bigint, primary_key: true}
+              - {name: a_id, type: bigint, references: a.id}
+              - {name: b_id, type: smallint, references: b.id}
     """
-    assert objects("DBA103", model) == ["public.c.fk_c_a_big", "public.c.fk_c_a_code"]
+    assert objects("DBA103", model) == [
+        "public.c.fk_c_a_big",
+        "public.c.fk_c_a_code",
+        "public.d.fk_d_a_id",
+        "public.d.fk_d_b_id",
+    ]
     fixes = [f.fix for f in run("DBA103", model)]
     assert fixes == [
         "ALTER TABLE public.c ALTER COLUMN a_big TYPE bigint;",
         "ALTER TABLE public.c ALTER COLUMN a_code TYPE character varying(10);",
+        # a wider integer referencing a narrower key: the key is widened, not narrowed
+        "ALTER TABLE public.a ALTER COLUMN id TYPE bigint;",
+        "ALTER TABLE public.d ALTER COLUMN b_id TYPE bigint;",
     ]
 
 

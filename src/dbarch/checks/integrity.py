@@ -161,7 +161,10 @@ def _same_type(a: TypeInfo | None, b: TypeInfo | None) -> bool:
         the referenced table can produce, and a wider one accepts values that can never
         match.
     """,
-    fix="Give the referencing column exactly the referenced column's type.",
+    fix="""
+        Give the referencing column exactly the referenced column's type; when the
+        referenced key is the narrower integer, widen the key instead.
+    """,
     bad="""
 tables:
   - name: customers
@@ -194,11 +197,26 @@ def foreign_key_type_mismatch(ctx: RuleContext) -> Iterator[Hit]:
                     f"{_fk_label(t, fk)}: column {mine.name} is {mine.type} but"
                     f" {ref.schema_}.{ref.table}.{theirs.name} is {theirs.type}"
                 )
-                fix = (
-                    f"ALTER TABLE {rel(t)} ALTER COLUMN {quote_ident(mine.name)} TYPE"
-                    f" {theirs.type};"
-                )
-                yield Hit(Target.constraint(t, fk), message, fix)
+                yield Hit(Target.constraint(t, fk), message, _type_fix(ctx, t, fk, mine, theirs))
+
+
+_INTEGER_WIDTHS = {"int2": 2, "int4": 4, "int8": 8}
+
+
+def _type_fix(ctx: RuleContext, t: Table, fk: ForeignKey, mine: Column, theirs: Column) -> str:
+    """Give the referencing column the referenced type, except that a narrower integer
+    key is widened instead (integer-key-overflow asks for bigint keys)."""
+    a, b = ctx.facts.type_of(mine), ctx.facts.type_of(theirs)
+    target = _referenced(ctx, fk)
+    widths = [
+        _INTEGER_WIDTHS.get(info.name) if info is not None and info.is_(*_INTEGER_WIDTHS) else None
+        for info in (a, b)
+    ]
+    if target is not None and widths[0] and widths[1] and widths[0] > widths[1]:
+        return (
+            f"ALTER TABLE {rel(target)} ALTER COLUMN {quote_ident(theirs.name)} TYPE {mine.type};"
+        )
+    return f"ALTER TABLE {rel(t)} ALTER COLUMN {quote_ident(mine.name)} TYPE {theirs.type};"
 
 
 @rule(
