@@ -45,12 +45,29 @@ def test_secret_names_are_matched_by_words() -> None:
               - {name: scorecard, type: text}
               - {name: user_ssn, type: "char(11)"}
               - {name: secret_expires_at, type: timestamptz}
+              - {name: passport_number, type: text}
+              - {name: national_id, type: text}
+              - {name: tax_id, type: text}
+              - {name: token_id, type: text}
+              - {name: card_no, type: text}
+              - {name: card_brand, type: text}
+              - {name: drivers_license, type: text}
     """
     assert objects("DBA602", model) == [
         "public.accounts.apiKey2",
         "public.accounts.api_key",
+        "public.accounts.card_no",
+        "public.accounts.drivers_license",
+        "public.accounts.national_id",
+        "public.accounts.passport_number",
         "public.accounts.refresh_token",
+        "public.accounts.tax_id",
         "public.accounts.user_ssn",
+    ]
+    # the words are configurable, in any case
+    toml = '[check.rules.DBA602]\nwords = ["Birth_Date"]\n'
+    assert objects("DBA602", model.replace("tax_id", "birth_date"), toml) == [
+        "public.accounts.birth_date"
     ]
 
 

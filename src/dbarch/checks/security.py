@@ -67,13 +67,27 @@ def tenant_table_without_rls(ctx: RuleContext) -> Iterator[Hit]:
 
 SECRET_WORDS = (
     *("password", "passwd", "pwd", "secret", "token", "ssn", "api_key", "apikey"),
-    *("card_number", "credit_card", "cvv", "cvc", "private_key", "iban", "pin"),
+    *("card_number", "cardnumber", "card_no", "card_num", "credit_card", "cvv", "cvc"),
+    *("private_key", "iban", "pin", "passport", "national_id", "tax_id"),
+    *("social_security", "driver_license", "drivers_license", "driving_licence"),
 )
 SAFE_WORDS = (
     *("hash", "hashed", "digest", "encrypted", "enc", "cipher", "ciphertext", "salt"),
     *("type", "kind", "last", "hint", "id", "count", "expires", "expiry", "length"),
     *("policy", "format", "status", "masked", "fingerprint", "reset"),
 )
+
+
+def _secret_words(name_words: list[str], phrases: list[list[str]]) -> set[int]:
+    """Positions of ``name_words`` that some phrase (a secret word split into words)
+    covers; empty when no phrase occurs in the name."""
+    covered: set[int] = set()
+    for phrase in phrases:
+        n = len(phrase)
+        for i in range(len(name_words) - n + 1):
+            if name_words[i : i + n] == phrase:
+                covered.update(range(i, i + n))
+    return covered
 
 
 @rule(
@@ -110,7 +124,7 @@ tables:
     ),
 )
 def plaintext_secret(ctx: RuleContext) -> Iterator[Hit]:
-    phrases = [f"_{w}_" for w in ctx.words("words")]
+    phrases = [w.lower().split("_") for w in ctx.words("words")]
     safe = set(ctx.words("safe_words"))
     for t in ctx.schema.tables:
         for c in t.columns if t.partition_of is None else ():
@@ -118,10 +132,10 @@ def plaintext_secret(ctx: RuleContext) -> Iterator[Hit]:
             if info is None or not info.is_(*TEXT_TYPES):
                 continue
             name_words = words(c.name)
-            joined = "_" + "_".join(name_words) + "_"  # phrases match whole words only
-            if safe & set(name_words):
-                continue
-            if any(p in joined for p in phrases):
+            covered = _secret_words(name_words, phrases)
+            # a safe word beside the secret one (password_hash, token_type) clears it
+            rest = {w for i, w in enumerate(name_words) if i not in covered}
+            if covered and not safe & rest:
                 hashed = quote_ident(f"{c.name}_hash")
                 fix = (
                     f"ALTER TABLE {rel(t)} RENAME COLUMN {quote_ident(c.name)} TO {hashed};"
