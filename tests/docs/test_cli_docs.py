@@ -80,3 +80,26 @@ def test_unwritable_output_and_missing_source_are_user_errors(tmp_path: Path) ->
     assert_user_error(dbarch("docs", str(model), "--out", str(model)), "not a directory")
     missing = tmp_path / "missing.yaml"
     assert_user_error(dbarch("docs", str(missing), "--out", str(tmp_path)), "no such file")
+
+
+def test_an_output_directory_that_cannot_be_made_or_written_is_a_user_error(
+    tmp_path: Path,
+) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(dump_model(weird(), "yaml"))
+    under_file = tmp_path / "m.yaml" / "docs"
+    assert_user_error(
+        dbarch("docs", str(model), "--out", str(under_file)),
+        f"{under_file}: cannot create the directory: Not a directory",
+    )
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    if os.access(locked, os.W_OK):
+        pytest.skip("running as root: permissions do not stop writing")
+    assert_user_error(
+        dbarch("docs", str(model), "--out", str(locked)), f"{locked}: the directory is not writable"
+    )
+    assert_user_error(
+        dbarch("docs", str(model), "--out", str(locked / "docs")),
+        f"{locked / 'docs'}: cannot create the directory: Permission denied",
+    )

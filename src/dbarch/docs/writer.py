@@ -16,6 +16,7 @@ Files of an earlier run that this run does not write are left alone.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -44,6 +45,18 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _prepare(out: Path) -> None:
+    """Make the output directory ``out``, or say plainly why it cannot be one."""
+    if out.exists() and not out.is_dir():
+        raise DocsError(f"{out}: exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DocsError(f"{out}: cannot create the directory: {exc.strerror}") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise DocsError(f"{out}: the directory is not writable")
+
+
 def write_docs(
     schema: Schema,
     out: Path,
@@ -56,8 +69,7 @@ def write_docs(
     ``groups`` maps a diagram group name to ``fnmatch`` patterns over ``schema.table``
     (default: one diagram per schema). The same input gives byte-identical files.
     """
-    if out.exists() and not out.is_dir():
-        raise DocsError(f"{out}: exists and is not a directory")
+    _prepare(out)
     catalog = Catalog(schema)
     overviews = overview_diagrams(catalog, groups)
     neighbourhoods = {key: neighbourhood(catalog, key) for key in catalog.by_key}
