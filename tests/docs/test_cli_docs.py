@@ -82,9 +82,7 @@ def test_unwritable_output_and_missing_source_are_user_errors(tmp_path: Path) ->
     assert_user_error(dbarch("docs", str(missing), "--out", str(tmp_path)), "no such file")
 
 
-def test_an_output_directory_that_cannot_be_made_or_written_is_a_user_error(
-    tmp_path: Path,
-) -> None:
+def test_an_output_directory_that_cannot_be_made_is_a_user_error(tmp_path: Path) -> None:
     model = tmp_path / "m.yaml"
     model.write_text(dump_model(weird(), "yaml"))
     under_file = tmp_path / "m.yaml" / "docs"
@@ -92,6 +90,11 @@ def test_an_output_directory_that_cannot_be_made_or_written_is_a_user_error(
         dbarch("docs", str(model), "--out", str(under_file)),
         f"{under_file}: cannot create the directory: Not a directory",
     )
+
+
+def test_a_read_only_output_directory_is_a_user_error(tmp_path: Path) -> None:
+    model = tmp_path / "m.yaml"
+    model.write_text(dump_model(weird(), "yaml"))
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
     if os.access(locked, os.W_OK):
