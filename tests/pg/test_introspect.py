@@ -49,7 +49,7 @@ from dbarch.model.objects import (
 )
 from dbarch.pg.connect import connect
 from dbarch.pg.devdb import DevServer
-from dbarch.pg.introspect import inspect_database, inspect_dsn
+from dbarch.pg.introspect import CatalogReader, inspect_database, inspect_dsn
 from dbarch.pg.introspect_common import column_grants, privileges
 from dbarch.pg.introspect_text import (
     element_decorations,
@@ -1072,6 +1072,24 @@ def test_a_refused_catalog_query_is_a_database_error(fresh_db: str) -> None:
         with pytest.raises(DatabaseError, match="cannot read the catalog: permission denied"):
             inspect_database(conn)
         assert conn.info.transaction_status == pq.TransactionStatus.IDLE
+
+
+def test_a_catalog_reader_closed_early_drops_the_queries_not_started(fresh_db: str) -> None:
+    with psycopg.connect(fresh_db) as conn:
+        with pytest.raises(RuntimeError, match="stop"), CatalogReader(conn) as catalog:
+            running = catalog.ask("SELECT pg_sleep(1)")
+            queued = [catalog.ask("SELECT 1 AS one") for _ in range(20)]
+            raise RuntimeError("stop")
+        assert running.done() and not running.cancelled()
+        assert all(asked.cancelled() for asked in queued)
+        assert conn.execute("SELECT 2").fetchone() == (2,)
+
+
+def test_catalog_reader_answers_in_the_order_asked(fresh_db: str) -> None:
+    with psycopg.connect(fresh_db) as conn, CatalogReader(conn) as catalog:
+        slow = catalog.ask("SELECT pg_sleep(0.1), clock_timestamp() AS at")
+        fast = catalog.ask("SELECT clock_timestamp() AS at")
+        assert fast.result()[0]["at"] > slow.result()[0]["at"]
 
 
 def test_inspect_dsn_reports_unreachable_databases_without_passwords(fresh_db: str) -> None:

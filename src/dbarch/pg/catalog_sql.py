@@ -271,7 +271,8 @@ ORDER BY i.indrelid, i.indexrelid
 # are not the defaults) is known here for plain columns: a class that is no default class
 # is shown, the default class of exactly the column's (base) type is not. Otherwise (and
 # for expressions) the flags are null and pg_get_indexdef has to tell. Visibility is only
-# looked up for what may be shown.
+# looked up for what may be shown. The key columns are looked up one by one (OFFSET 0
+# keeps the planner from hashing the whole of pg_attribute instead).
 _OPCLASS_SHOWN = """CASE WHEN NOT oc.opcdefault THEN true
             WHEN oc.opcintype = coalesce(nullif(t.typbasetype, 0), at.atttypid) THEN false
        END"""
@@ -292,7 +293,8 @@ SELECT i.indexrelid AS index_oid, at.attname AS column,
        {_COLLATION_SHOWN} AS collation_shown
 {_INDEX_FROM}
 CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(num, i)
-LEFT JOIN pg_attribute at ON at.attrelid = i.indrelid AND at.attnum = k.num
+LEFT JOIN LATERAL (SELECT a.attname, a.atttypid, a.attcollation FROM pg_attribute a
+                   WHERE a.attrelid = i.indrelid AND a.attnum = k.num OFFSET 0) at ON true
 LEFT JOIN pg_type t ON t.oid = at.atttypid
 LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k.i::int - 1]
 LEFT JOIN pg_namespace ocn ON ocn.oid = oc.opcnamespace

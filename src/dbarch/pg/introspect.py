@@ -3,8 +3,11 @@
 The catalog is read with a fixed number of queries (one per object family, see
 :mod:`dbarch.pg.catalog_sql`), inside a transaction (or savepoint) that is rolled back,
 with ``search_path = public, pg_catalog`` so that PostgreSQL's deparsers print SQL
-fragments in the model's canonical form. Objects in system schemas and objects that
-belong to an extension are left out; extensions themselves are listed.
+fragments in the model's canonical form. The queries are queued up front and run one
+after another on a worker thread (:class:`CatalogReader`), so the rows of one family
+become model objects while the server is still answering the next queries. Objects in
+system schemas and objects that belong to an extension are left out; extensions
+themselves are listed.
 
 Forms chosen where the model leaves a choice:
 
@@ -46,6 +49,7 @@ serialization options of aggregates.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import psycopg
@@ -61,9 +65,14 @@ from dbarch.pg.connect import connect
 from dbarch.pg.introspect_common import PUBLIC, Context, Row, group_by
 from dbarch.pg.introspect_routines import aggregate, function
 from dbarch.pg.introspect_tables import (
-    RelationRows,
+    RelationParts,
     materialized_view,
+    plain_indexes,
+    policies,
     table,
+    table_columns,
+    table_constraints,
+    triggers,
     undecided_indexes,
     view,
 )
@@ -72,15 +81,55 @@ from dbarch.pg.introspect_types import extensions, schemas, sequences, user_type
 MIN_SERVER_VERSION = 150000
 
 
-class _Catalog:
-    """Runs catalog queries on one cursor and returns their rows as dicts."""
+class CatalogReader:
+    """Runs catalog queries one after another on a worker thread.
+
+    Queries are asked for all at once and answered in order, so the rows of one family
+    become model objects while the server still works on the next ones; only the worker
+    uses the connection until the catalog is closed.
+    """
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self._cursor = conn.cursor(row_factory=dict_row)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbarch-catalog")
+
+    def __enter__(self) -> CatalogReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # queries not yet started are dropped; one running is waited for, so the
+        # connection is free again when the transaction is rolled back
+        self._worker.shutdown(wait=True, cancel_futures=True)
 
     def rows(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """The rows of ``query`` as dicts (on the worker thread)."""
         self._cursor.execute(query, params)
         return self._cursor.fetchall()
+
+    def ask(self, query: str, params: dict[str, Any] | None = None) -> Future[list[Row]]:
+        """The rows of ``query``, once the queries asked before it are answered."""
+        return self._worker.submit(self.rows, query, params)
+
+    def ask_indexes(self) -> Future[list[Row]]:
+        """Index rows, each with its ``elements`` and, when needed, its ``definition``."""
+        return self._worker.submit(self._indexes)
+
+    def _indexes(self) -> list[Row]:
+        indexes = self.rows(sql.INDEXES)
+        elements = group_by(self.rows(sql.INDEX_ELEMENTS), "index_oid")
+        undecided = undecided_indexes(indexes, elements)
+        definitions = {
+            row["oid"]: row["definition"]
+            for row in self.rows(sql.INDEX_DEFINITIONS, {"oids": undecided})
+        }
+        return [
+            {
+                **index,
+                "elements": elements[index["oid"]],
+                "definition": definitions.get(index["oid"]),
+            }
+            for index in indexes
+        ]
 
 
 def _referenced_roles(schema: Schema, ctx: Context) -> list[str]:
@@ -130,61 +179,69 @@ def _roles(rows: list[Row], referenced: list[str]) -> list[Role]:
     ]
 
 
-def _indexes(catalog: _Catalog) -> list[Row]:
-    """Index rows, each with its ``elements`` and, when needed, its ``definition``."""
-    indexes = catalog.rows(sql.INDEXES)
-    elements = group_by(catalog.rows(sql.INDEX_ELEMENTS), "index_oid")
-    undecided = undecided_indexes(indexes, elements)
-    definitions = {
-        row["oid"]: row["definition"]
-        for row in catalog.rows(sql.INDEX_DEFINITIONS, {"oids": undecided})
-    }
-    return [
-        {**index, "elements": elements[index["oid"]], "definition": definitions.get(index["oid"])}
-        for index in indexes
-    ]
-
-
-def _read(catalog: _Catalog) -> Schema:
-    setup = catalog.rows(sql.SETUP)[0]
+def _read(catalog: CatalogReader) -> Schema:
+    setup = catalog.ask(sql.SETUP).result()[0]
     if setup["server_version"] < MIN_SERVER_VERSION:
         raise DatabaseError(
             f"PostgreSQL 15 or newer is needed; the server is {setup['server_version']}"
         )
     ctx = Context(current_user=setup["current_user"])
-    columns = group_by(catalog.rows(sql.COLUMNS), "relid")
-    sequence_rows = catalog.rows(sql.SEQUENCES)
-    rows = RelationRows(
-        columns=columns,
-        constraints=group_by(catalog.rows(sql.CONSTRAINTS), "relid"),
-        indexes=group_by(_indexes(catalog), "relid"),
-        triggers=group_by(catalog.rows(sql.TRIGGERS), "relid"),
-        policies=group_by(catalog.rows(sql.POLICIES), "relid"),
-        identities={
-            (s["table_oid"], s["column_number"]): s for s in sequence_rows if s["dependency"] == "i"
-        },
+    # asked in the order the answers are needed; the heaviest families come first
+    relations_asked = catalog.ask(sql.RELATIONS)
+    sequences_asked = catalog.ask(sql.SEQUENCES)
+    columns_asked = catalog.ask(sql.COLUMNS)
+    indexes_asked = catalog.ask_indexes()
+    constraints_asked = catalog.ask(sql.CONSTRAINTS)
+    later = {
+        name: catalog.ask(getattr(sql, name))
+        for name in (
+            "TRIGGERS",
+            "POLICIES",
+            "TYPES",
+            "DOMAIN_CHECKS",
+            "SCHEMAS",
+            "EXTENSIONS",
+            "FUNCTIONS",
+            "AGGREGATES",
+        )
+    }
+    relations = relations_asked.result()
+    sequence_rows = sequences_asked.result()
+    identities = {
+        (s["table_oid"], s["column_number"]): s for s in sequence_rows if s["dependency"] == "i"
+    }
+    columns = group_by(columns_asked.result(), "relid")
+    built_columns = table_columns(relations, columns, identities)
+    indexes = group_by(indexes_asked.result(), "relid")
+    built_indexes = plain_indexes(indexes)
+    constraints = table_constraints(group_by(constraints_asked.result(), "relid"), indexes, columns)
+    rows = {name: asked.result() for name, asked in later.items()}
+    parts = RelationParts(
+        column_rows=columns,
+        columns=built_columns,
+        indexes=built_indexes,
+        constraints=constraints,
+        triggers=triggers(group_by(rows["TRIGGERS"], "relid")),
+        policies=policies(group_by(rows["POLICIES"], "relid")),
     )
-    enums, domains, composites = user_types(
-        catalog.rows(sql.TYPES), catalog.rows(sql.DOMAIN_CHECKS), columns, ctx
-    )
-    relations = catalog.rows(sql.RELATIONS)
+    enums, domains, composites = user_types(rows["TYPES"], rows["DOMAIN_CHECKS"], columns, ctx)
     schema = Schema(
-        schemas=tuple(schemas(catalog.rows(sql.SCHEMAS), ctx)),
-        extensions=tuple(extensions(catalog.rows(sql.EXTENSIONS))),
+        schemas=tuple(schemas(rows["SCHEMAS"], ctx)),
+        extensions=tuple(extensions(rows["EXTENSIONS"])),
         enums=tuple(enums),
         domains=tuple(domains),
         composite_types=tuple(composites),
         sequences=tuple(sequences(sequence_rows, ctx)),
-        tables=tuple(table(r, rows, ctx) for r in relations if r["kind"] in ("r", "p")),
-        views=tuple(view(r, rows, ctx) for r in relations if r["kind"] == "v"),
+        tables=tuple(table(r, parts, ctx) for r in relations if r["kind"] in ("r", "p")),
+        views=tuple(view(r, parts, ctx) for r in relations if r["kind"] == "v"),
         materialized_views=tuple(
-            materialized_view(r, rows, ctx) for r in relations if r["kind"] == "m"
+            materialized_view(r, parts, ctx) for r in relations if r["kind"] == "m"
         ),
-        functions=tuple(function(r, ctx) for r in catalog.rows(sql.FUNCTIONS)),
-        aggregates=tuple(aggregate(r, ctx) for r in catalog.rows(sql.AGGREGATES)),
+        functions=tuple(function(r, ctx) for r in rows["FUNCTIONS"]),
+        aggregates=tuple(aggregate(r, ctx) for r in rows["AGGREGATES"]),
     )
     referenced = _referenced_roles(schema, ctx)
-    roles = _roles(catalog.rows(sql.ROLES, {"names": referenced}), referenced)
+    roles = _roles(catalog.ask(sql.ROLES, {"names": referenced}).result(), referenced)
     return canonical(schema.model_copy(update={"roles": tuple(roles)}))
 
 
@@ -202,7 +259,8 @@ def inspect_database(conn: psycopg.Connection[Any]) -> Schema:
         with conn.transaction(force_rollback=True), cycle_collector_paused():
             if status == pq.TransactionStatus.IDLE:
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return _read(_Catalog(conn))
+            with CatalogReader(conn) as catalog:
+                return _read(catalog)
     except psycopg.Error as exc:
         raise DatabaseError(f"cannot read the catalog: {exc}") from exc
 

@@ -62,15 +62,20 @@ _DESC, _NULLS_FIRST = 1, 2
 
 
 @dataclass(frozen=True)
-class RelationRows:
-    """Every row that describes the relations of a database, keyed by relation oid."""
+class RelationParts:
+    """The parts of every relation, keyed by relation oid.
 
-    columns: dict[int, list[Row]]
-    constraints: dict[int, list[Row]]
-    indexes: dict[int, list[Row]]
-    triggers: dict[int, list[Row]]
-    policies: dict[int, list[Row]]
-    identities: dict[tuple[int, int], Row]  # identity sequence rows by (table, column)
+    Each family is built by its own function as soon as its catalog rows are read (see
+    :mod:`dbarch.pg.introspect`); :func:`table`, :func:`view` and
+    :func:`materialized_view` only put them together.
+    """
+
+    column_rows: dict[int, list[Row]]  # names, comments and column privileges
+    columns: dict[int, tuple[Column, ...]]  # of tables, as each table lists them
+    indexes: dict[int, tuple[Index, ...]]  # indexes that back no constraint
+    constraints: dict[int, dict[str, Any]]  # a table's constraint fields
+    triggers: dict[int, tuple[Trigger, ...]]
+    policies: dict[int, tuple[Policy, ...]]
 
 
 # --------------------------------------------------------------------------- columns
@@ -88,12 +93,15 @@ def _identity(column: Row, sequence: Row, table: Row) -> Identity:
     )
 
 
-def _columns(table: Row, rows: RelationRows, local_only: bool) -> tuple[Column, ...]:
+def _columns(
+    table: Row, columns: list[Row], identities: dict[tuple[int, int], Row]
+) -> tuple[Column, ...]:
+    local_only = bool(table["parents"]) and not table["is_partition"]
     result: list[Column] = []
-    for row in rows.columns.get(table["oid"], []):
+    for row in columns:
         if local_only and not row["local"]:
             continue
-        sequence = rows.identities.get((table["oid"], row["number"]))
+        sequence = identities.get((table["oid"], row["number"]))
         result.append(
             Column(
                 name=row["name"],
@@ -107,6 +115,21 @@ def _columns(table: Row, rows: RelationRows, local_only: bool) -> tuple[Column, 
             )
         )
     return tuple(result)
+
+
+def table_columns(
+    relations: Iterable[Row],
+    columns: dict[int, list[Row]],
+    identities: dict[tuple[int, int], Row],
+) -> dict[int, tuple[Column, ...]]:
+    """The columns of every table by oid: a table that inherits (not a partition) lists
+    only those it defines itself. ``identities`` are identity sequence rows by
+    ``(table oid, column number)``."""
+    return {
+        r["oid"]: _columns(r, columns.get(r["oid"], []), identities)
+        for r in relations
+        if r["kind"] in ("r", "p")
+    }
 
 
 def _column_comments(columns: Iterable[Row]) -> dict[str, str]:
@@ -215,10 +238,13 @@ def _index(row: Row) -> Index:
     )
 
 
-def _indexes(relation: Row, rows: RelationRows) -> tuple[Index, ...]:
-    return tuple(
-        _index(i) for i in rows.indexes.get(relation["oid"], []) if not i["backs_constraint"]
-    )
+def plain_indexes(indexes: dict[int, list[Row]]) -> dict[int, tuple[Index, ...]]:
+    """The indexes that back no constraint, by relation oid (index rows with their
+    ``elements`` and ``definition``, by relation oid)."""
+    return {
+        relid: tuple(_index(i) for i in rows if not i["backs_constraint"])
+        for relid, rows in indexes.items()
+    }
 
 
 # --------------------------------------------------------------------------- constraints
@@ -292,10 +318,12 @@ def _check(row: Row) -> CheckConstraint:
     )
 
 
-def _constraints(relation: Row, rows: RelationRows) -> dict[str, Any]:
+def _constraints(
+    constraints: list[Row], index_rows: list[Row], column_rows: list[Row]
+) -> dict[str, Any]:
     """The constraint fields of a table: those defined on the table itself (inherited
     checks and foreign keys cloned from a partitioned parent are the parent's)."""
-    indexes = {i["oid"]: i for i in rows.indexes.get(relation["oid"], [])}
+    indexes = {i["oid"]: i for i in index_rows}
     found: dict[str, list[Any]] = {
         "primary_key": [],
         "unique": [],
@@ -303,8 +331,8 @@ def _constraints(relation: Row, rows: RelationRows) -> dict[str, Any]:
         "foreign_keys": [],
         "exclusions": [],
     }
-    names = {c["number"]: c["name"] for c in rows.columns.get(relation["oid"], [])}
-    for row in rows.constraints.get(relation["oid"], []):
+    names = {c["number"]: c["name"] for c in column_rows}
+    for row in constraints:
         kind = row["kind"]
         if kind == "p":
             found["primary_key"].append(_key_constraint(row, indexes[row["index_oid"]], names))
@@ -319,6 +347,22 @@ def _constraints(relation: Row, rows: RelationRows) -> dict[str, Any]:
     primary_key = found.pop("primary_key")
     return {"primary_key": primary_key[0] if primary_key else None} | {
         key: tuple(values) for key, values in found.items()
+    }
+
+
+_NO_CONSTRAINTS = _constraints([], [], [])
+
+
+def table_constraints(
+    constraints: dict[int, list[Row]],
+    indexes: dict[int, list[Row]],
+    columns: dict[int, list[Row]],
+) -> dict[int, dict[str, Any]]:
+    """The constraint fields of every table with constraints, by oid, from constraint,
+    index and column rows by relation oid."""
+    return {
+        relid: _constraints(rows, indexes.get(relid, []), columns.get(relid, []))
+        for relid, rows in constraints.items()
     }
 
 
@@ -348,8 +392,9 @@ def _trigger(row: Row) -> Trigger:
     )
 
 
-def _triggers(relation: Row, rows: RelationRows) -> tuple[Trigger, ...]:
-    return tuple(_trigger(t) for t in rows.triggers.get(relation["oid"], []))
+def triggers(rows: dict[int, list[Row]]) -> dict[int, tuple[Trigger, ...]]:
+    """The triggers of every relation by oid (trigger rows by relation oid)."""
+    return {relid: tuple(_trigger(t) for t in group) for relid, group in rows.items()}
 
 
 def _policy(row: Row) -> Policy:
@@ -364,6 +409,11 @@ def _policy(row: Row) -> Policy:
     )
 
 
+def policies(rows: dict[int, list[Row]]) -> dict[int, tuple[Policy, ...]]:
+    """The row-level security policies of every table by oid (rows by relation oid)."""
+    return {relid: tuple(_policy(p) for p in group) for relid, group in rows.items()}
+
+
 # --------------------------------------------------------------------------- relations
 
 
@@ -375,23 +425,23 @@ def _partition_by(key: str | None) -> PartitionBy | None:
     return PartitionBy(strategy=strategy.lower(), key=rest.strip()[1:-1])
 
 
-def table(relation: Row, rows: RelationRows, ctx: Context) -> Table:
+def table(relation: Row, parts: RelationParts, ctx: Context) -> Table:
     """A table, partitioned table or partition.
 
     A partition lists all its columns, indexes and constraints; a table that inherits
     (not a partition) lists only the columns it defines itself.
     """
+    oid = relation["oid"]
     parents = [relative_name(s, n, relation["schema"]) for s, n in relation["parents"] or ()]
     is_partition = relation["is_partition"]
-    columns = rows.columns.get(relation["oid"], [])
     return Table(
         name=relation["name"],
         schema_=relation["schema"],
         owner=ctx.owner(relation["owner"]),
         comment=relation["comment"],
         unlogged=relation["unlogged"],
-        columns=_columns(relation, rows, local_only=bool(parents) and not is_partition),
-        indexes=_indexes(relation, rows),
+        columns=parts.columns[oid],
+        indexes=parts.indexes.get(oid, ()),
         partition_by=_partition_by(relation["partition_key"]),
         partition_of=parents[0] if is_partition else None,
         partition_bound=relation["partition_bound"],
@@ -399,10 +449,10 @@ def table(relation: Row, rows: RelationRows, ctx: Context) -> Table:
         with_=options(relation["options"]) | options(relation["toast_options"], "toast."),
         row_security=relation["row_security"],
         force_row_security=relation["force_row_security"],
-        policies=tuple(_policy(p) for p in rows.policies.get(relation["oid"], [])),
-        triggers=_triggers(relation, rows),
-        **_constraints(relation, rows),
-        **_grants(relation, columns),
+        policies=parts.policies.get(oid, ()),
+        triggers=parts.triggers.get(oid, ()),
+        **parts.constraints.get(oid, _NO_CONSTRAINTS),
+        **_grants(relation, parts.column_rows.get(oid, [])),
     )
 
 
@@ -415,10 +465,10 @@ def _is_true(value: str | None) -> bool:
     return value is not None and value.lower() in ("true", "on", "yes", "1")
 
 
-def view(relation: Row, rows: RelationRows, ctx: Context) -> View:
+def view(relation: Row, parts: RelationParts, ctx: Context) -> View:
     """A view with its check option, security flags, column comments and triggers."""
     flags = options(relation["options"])
-    columns = rows.columns.get(relation["oid"], [])
+    columns = parts.column_rows.get(relation["oid"], [])
     return View(
         name=relation["name"],
         schema_=relation["schema"],
@@ -429,21 +479,21 @@ def view(relation: Row, rows: RelationRows, ctx: Context) -> View:
         security_barrier=_is_true(flags.get("security_barrier")),
         security_invoker=_is_true(flags.get("security_invoker")),
         column_comments=_column_comments(columns),
-        triggers=_triggers(relation, rows),
+        triggers=parts.triggers.get(relation["oid"], ()),
         **_grants(relation, columns),
     )
 
 
-def materialized_view(relation: Row, rows: RelationRows, ctx: Context) -> MaterializedView:
+def materialized_view(relation: Row, parts: RelationParts, ctx: Context) -> MaterializedView:
     """A materialized view with its indexes, storage parameters and column comments."""
-    columns = rows.columns.get(relation["oid"], [])
+    columns = parts.column_rows.get(relation["oid"], [])
     return MaterializedView(
         name=relation["name"],
         schema_=relation["schema"],
         owner=ctx.owner(relation["owner"]),
         comment=relation["comment"],
         query=_query(relation["query"]),
-        indexes=_indexes(relation, rows),
+        indexes=parts.indexes.get(relation["oid"], ()),
         with_=options(relation["options"]),
         column_comments=_column_comments(columns),
         **_grants(relation, columns),
