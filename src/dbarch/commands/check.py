@@ -64,6 +64,7 @@ def check(
     from dbarch.checks.engine import active_rules, columns_to_sample, run_checks
     from dbarch.checks.locations import ModelLocations
     from dbarch.checks.reporters import print_text, to_json, to_sarif
+    from dbarch.checks.sqllocations import SqlLocations
     from dbarch.pg.connect import connect
     from dbarch.pg.stats import collect_statistics
     from dbarch.sources import SourceKind, load_source, source_kind
@@ -75,7 +76,11 @@ def check(
     if kind is SourceKind.database:
         with connect(source) as conn:
             stats = collect_statistics(conn, columns_to_sample(schema))
-    locations = ModelLocations.read(Path(source)) if kind is SourceKind.model else None
+    locations: ModelLocations | SqlLocations | None = None
+    if kind is SourceKind.model:
+        locations = ModelLocations.read(Path(source))
+    elif kind is SourceKind.sql:
+        locations = SqlLocations.read(Path(source))
     findings = run_checks(schema, settings, stats, locations)
     rules = active_rules(settings, statistics=stats is not None)
     note = _statistics_note(settings, stats)
