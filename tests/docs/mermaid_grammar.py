@@ -17,9 +17,9 @@ _OPEN = re.compile(rf"    ({ENTITY}) \{{\Z")
 _ALONE = re.compile(rf"    ({ENTITY})\Z")
 _ATTRIBUTE = re.compile(rf'        ({WORD}) ({WORD})(?: ({KEYS}))?(?: "([^"\n]*)")?\Z')
 _CLOSE = re.compile(r"    \}\Z")
-_RELATION = re.compile(
-    rf'    ({ENTITY}) (?:\|\||\|o)(?:--|\.\.)(?:o\{{|o\||\|\||\}}\|) ({ENTITY}) : "([^"\n]*)"\Z'
-)
+_LEFT = r"(?:\|\||\|o|\}o|\}\|)"
+_RIGHT = r"(?:o\{|o\||\|\||\}\|)"
+_RELATION = re.compile(rf'    ({ENTITY}) {_LEFT}(?:--|\.\.){_RIGHT} ({ENTITY}) : "([^"\n]*)"\Z')
 _KEYWORD = re.compile(
     r"(?i)(one|many|only|zero|to|optionally|end\Z|style|class|subgraph|erdiagram|acc|"
     r"direction|title|u\Z|[0-9])"

@@ -8,8 +8,14 @@ from pathlib import Path
 import pytest
 
 from dbarch.docs.catalog import Catalog
-from dbarch.docs.erd_mermaid import attribute_word, entity_names, mermaid
-from dbarch.docs.layout import neighbourhood, overview_diagrams
+from dbarch.docs.erd_mermaid import attribute_word, entity_names, mermaid, mermaid_map
+from dbarch.docs.layout import (
+    Diagram,
+    SchemaMap,
+    neighbourhood,
+    overview_diagrams,
+    whole_schema,
+)
 from dbarch.docs.types import word_type
 from tests.docs import tools
 from tests.docs.browser import Chromium
@@ -66,8 +72,26 @@ def test_cardinality_follows_nullability_and_uniqueness() -> None:
 
 
 def _all_sources(catalog: Catalog) -> dict[str, str]:
-    diagrams = [*overview_diagrams(catalog), *(neighbourhood(catalog, k) for k in catalog.by_key)]
-    return {d.slug: mermaid(catalog, d) for d in diagrams}
+    overviews = overview_diagrams(catalog)
+    diagrams = [*overviews, *(neighbourhood(catalog, k) for k in catalog.by_key)]
+    sources = {d.slug: mermaid(catalog, d) for d in diagrams}
+    whole = whole_schema(catalog, overviews)
+    if isinstance(whole, SchemaMap):
+        sources["map"] = mermaid_map(whole)
+    return sources
+
+
+def test_a_large_schema_gets_a_map_of_its_diagrams() -> None:
+    catalog = Catalog(generated(120, schemas=2))
+    whole = whole_schema(catalog, overview_diagrams(catalog))
+    assert isinstance(whole, SchemaMap)
+    source = mermaid_map(whole)
+    assert problems(source) == []
+    assert (
+        '    schema_s0_1 {\n        int tables "50 tables of Schema s0 (part 1 of 2)"\n' in source
+    )
+    assert 'schema_s0_1 }o..o{ schema_s1_1 : "' in source
+    assert isinstance(whole_schema(Catalog(generated(50)), []), Diagram)
 
 
 def test_every_diagram_of_awkward_names_is_in_the_strict_subset() -> None:
@@ -95,6 +119,7 @@ def test_mermaid_itself_parses_every_diagram(chromium: Chromium, tmp_path: Path)
     )
     sources = _all_sources(Catalog(weird()))
     sources |= {f"generated {k}": v for k, v in _all_sources(Catalog(generated(60))).items()}
+    assert "generated map" in sources
     with chromium.page() as page:
         page.open(page_file.as_uri())
         verdicts = page.run(

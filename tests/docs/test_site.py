@@ -12,7 +12,7 @@ from dbarch.docs import write_docs
 from dbarch.docs.catalog import Catalog
 from tests.docs import tools
 from tests.docs.browser import Chromium, Page
-from tests.docs.schemas import weird
+from tests.docs.schemas import generated, weird
 
 
 class _Links(HTMLParser):
@@ -137,4 +137,22 @@ def test_site_in_headless_chromium(weird_docs: Path, chromium: Chromium) -> None
         page.run(f"document.getElementById('{node}').dispatchEvent(new MouseEvent('click'))")
         page.session.wait_for("Page.loadEventFired", 30)
         assert page.run("location.pathname").endswith("/site/tables/public.profiles.html")
+        assert page.problems() == []
+
+
+def test_the_map_of_a_large_schema_links_to_its_diagrams(
+    tmp_path: Path, chromium: Chromium
+) -> None:
+    tools.dot()
+    write_docs(generated(120, schemas=2), tmp_path, title="map")
+    site = tmp_path / "site"
+    with chromium.page() as page:
+        page.open((site / "index.html").as_uri())
+        nodes = page.run(
+            "Array.from(document.querySelectorAll('#schema-map g.node')).map(n => n.id)"
+        )
+        assert sorted(nodes) == ["d-schema.s0-1", "d-schema.s0-2", "d-schema.s1-1", "d-schema.s1-2"]
+        page.run("document.getElementById('d-schema.s1-2').dispatchEvent(new MouseEvent('click'))")
+        page.session.wait_for("Page.loadEventFired", 30)
+        assert page.run("location.pathname").endswith("/site/diagrams/schema.s1-2.html")
         assert page.problems() == []

@@ -32,7 +32,8 @@ def test_writes_every_document_and_lists_it(tmp_path: Path) -> None:
         "index.md",
         "data_dictionary.md",
         "schema.dbml",
-        "erd/all.mmd",
+        "erd.mmd",
+        "erd.dot",
         "erd/schema.public.dot",
         "site/index.html",
         "site/assets/site.js",
@@ -135,3 +136,22 @@ def test_a_thousand_tables_document_quickly_with_readable_diagrams(tmp_path: Pat
     assert len([n for n in names if n.startswith("erd/tables/") and n.endswith(".mmd")]) == 1000
     if shutil.which("dot"):
         assert "erd/schema.s0-1.png" in names and "erd/tables/s3.t999.svg" in names
+        assert "erd.png" in names  # the map of the diagrams
+    assert (tmp_path / "erd.mmd").read_text().count(" tables of Schema s") == 20
+    assert not (tmp_path / "erd" / "all.mmd").exists()
+
+
+def test_erd_png_is_where_seed_002_puts_it(tmp_path: Path) -> None:
+    """``--out docs`` gives ``docs/erd.png`` beside ``docs/data_dictionary.md``: every
+    table, also when there is one schema (and so no separate "All tables" diagram)."""
+    tools.dot()
+    single = generated(12, schemas=1)
+    write_docs(single, tmp_path, title="one schema")
+    assert (tmp_path / "erd.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "data_dictionary.md").is_file()
+    erd = (tmp_path / "erd.dot").read_text()
+    assert erd.count('[id="t-s0.t') == 12
+    assert "All tables" in erd
+    index = (tmp_path / "index.md").read_text()
+    assert "- [Entity relationship diagram](erd.png)\n" in index
+    assert "| All tables |" not in index  # the schema's own diagram is the same tables

@@ -250,6 +250,7 @@ def index_page(
     site: str,
     dbml: str,
     dictionary: str,
+    erd: str,
 ) -> str:
     """The Markdown index: schemas, tables (linked into the dictionary), views, diagrams."""
     anchors = table_anchors(catalog)
@@ -260,6 +261,7 @@ def index_page(
         f"{len(catalog.tables)} tables in {len(schemas)} schemas.",
         "",
         f"- [Data dictionary]({dictionary})",
+        f"- [Entity relationship diagram]({erd})",
         f"- [HTML site]({site})",
         f"- [DBML]({dbml})",
         "- [Diagrams](#diagrams)",

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from dbarch.docs.catalog import Catalog, Link, TableKey, cardinality, display_name
-from dbarch.docs.layout import Diagram, key_marks, shown_columns
+from dbarch.docs.layout import Diagram, SchemaMap, key_marks, shown_columns
 from dbarch.docs.types import short_type
 from dbarch.errors import DbarchError
 from dbarch.model.objects import Column, Table
@@ -54,6 +54,33 @@ def dot(catalog: Catalog, diagram: Diagram) -> str:
         lines.append(f'  "{nid}" [id="{nid}", label=<{label}>];')
     for link in diagram.links:
         lines.append(_edge(catalog, link, shown))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def map_node_id(slug: str) -> str:
+    """The DOT node id (and SVG element id) of overview diagram ``slug`` in a map."""
+    return "d-" + slug
+
+
+def dot_map(schema_map: SchemaMap) -> str:
+    """The Graphviz DOT source of a :class:`SchemaMap`: a box per diagram with its table
+    count, an arrow per pair of diagrams from the referencing to the referenced one."""
+    lines = [
+        'digraph "erd" {',
+        f'  graph [rankdir=LR, fontname="{FONT}", fontsize=12, nodesep=0.4, ranksep=1.0,'
+        ' pad=0.2, bgcolor="white", labelloc=t, label=<<b>All tables: map of the diagrams</b>>];',
+        f'  node [shape=box, style="rounded,filled", fillcolor="#e3ecf5", color="{HEADER}",'
+        f' fontname="{FONT}", fontsize=11];',
+        f'  edge [fontname="{FONT}", fontsize=9, color="#5b6b7a"];',
+    ]
+    for part in schema_map.parts:
+        nid = map_node_id(part.slug)
+        label = f"<b>{_text(part.title)}</b><br/>{len(part.tables)} tables"
+        lines.append(f'  "{nid}" [id="{nid}", label=<{label}>];')
+    for source, target, count in schema_map.edges:
+        label = f"{count} FK{'s' if count > 1 else ''}"
+        lines.append(f'  "{map_node_id(source)}" -> "{map_node_id(target)}" [label="{label}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from dbarch.docs.catalog import Catalog, Link, TableKey, cardinality
-from dbarch.docs.layout import Diagram, key_marks, shown_columns
+from dbarch.docs.layout import Diagram, SchemaMap, key_marks, shown_columns
 from dbarch.docs.types import ascii_word, word_type
 from dbarch.model.objects import DEFAULT_SCHEMA
 
@@ -100,3 +100,21 @@ def _relationship(catalog: Catalog, link: Link, names: dict[TableKey, str]) -> s
     return (
         f'    {names[link.target]} {parent_side}{line}{child_side} {names[link.source]} : "{label}"'
     )
+
+
+def mermaid_map(schema_map: SchemaMap) -> str:
+    """The Mermaid ``erDiagram`` of a :class:`SchemaMap`: one entity per diagram (its
+    table count as an attribute), many-to-many links labelled with their key counts."""
+    names = entity_names([(DEFAULT_SCHEMA, part.slug) for part in schema_map.parts])
+    lines = ["erDiagram"]
+    for part in schema_map.parts:
+        lines += [
+            f"    {names[(DEFAULT_SCHEMA, part.slug)]} {{",
+            f'        int tables "{len(part.tables)} tables of {_label(part.title)}"',
+            "    }",
+        ]
+    for source, target, count in schema_map.edges:
+        label = f"{count} foreign key{'s' if count > 1 else ''}"
+        parent, child = names[(DEFAULT_SCHEMA, target)], names[(DEFAULT_SCHEMA, source)]
+        lines.append(f'    {parent} }}o..o{{ {child} : "{label}"')
+    return "\n".join(lines) + "\n"

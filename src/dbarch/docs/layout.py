@@ -5,7 +5,10 @@
 * a group larger than :data:`MAX_TABLES` is cut along its foreign-key components into
   parts of at most that many tables;
 * one diagram of everything when that is small enough and there is more than one group;
-* a neighbourhood diagram per table: the table and the tables one foreign key away.
+* a neighbourhood diagram per table: the table and the tables one foreign key away;
+* the whole schema in one picture (seed 002's ``erd.png``): every table when they are
+  few enough to read, else a :class:`SchemaMap` of the diagrams and the foreign keys
+  between them.
 
 Partitions are left out of the overview diagrams: they repeat their parent's structure.
 Tables of other diagrams that a diagram's tables reference (or are referenced by) appear
@@ -180,3 +183,31 @@ def _components(catalog: Catalog, keys: list[TableKey]) -> list[list[TableKey]]:
                     order.append(other)
         components.append(order)
     return sorted(components, key=lambda c: (-len(c), c[0]))
+
+
+@dataclass(frozen=True)
+class SchemaMap:
+    """The overview diagrams as boxes, joined where foreign keys cross between them."""
+
+    parts: tuple[Diagram, ...]
+    edges: tuple[tuple[str, str, int], ...]  # (referencing part, referenced part, keys)
+
+
+def whole_schema(catalog: Catalog, overviews: Sequence[Diagram]) -> Diagram | SchemaMap:
+    """The one picture of everything: all tables when at most :data:`MAX_TABLES` (the
+    ``all`` diagram of ``overviews`` when there is one), else the map of ``overviews``."""
+    every = next((d for d in overviews if d.kind == "all"), None)
+    if every is not None:
+        return every
+    shown = [k for k in catalog.by_key if catalog.parent(k) is None]
+    if len(shown) <= MAX_TABLES:
+        return _diagram(catalog, "all", "All tables", "all", shown)
+    part_of = {key: d.slug for d in overviews for key in d.tables}
+    counts: dict[tuple[str, str], int] = {}
+    for diagram in overviews:
+        for link in diagram.links:
+            ends = (part_of.get(link.source), part_of.get(link.target))
+            if link.source in diagram.tables and ends[0] and ends[1] and ends[0] != ends[1]:
+                counts[(ends[0], ends[1])] = counts.get((ends[0], ends[1]), 0) + 1
+    edges = tuple((a, b, n) for (a, b), n in sorted(counts.items()))
+    return SchemaMap(parts=tuple(overviews), edges=edges)

@@ -4,11 +4,13 @@
 
     index.md                 schemas, tables, views, diagrams
     data_dictionary.md       seed 002's template, one section per table
+    erd.mmd|.dot             the whole schema (seed 002's ``erd.png``): every table when
+                             they are few enough to read, else the map of the diagrams
     schema.dbml              DBML
-    erd/<diagram>.mmd|.dot   one per schema or group (parts when large), ``all`` when small
+    erd/<diagram>.mmd|.dot   one per schema or group (parts when large)
     erd/tables/<table>.mmd|.dot   each table's neighbourhood
-      (+ .svg beside every .dot, and .png beside the overview diagrams' ones, when
-      Graphviz's ``dot`` is installed)
+      (+ .svg beside every .dot, and .png beside erd.dot and the overview diagrams' ones,
+      when Graphviz's ``dot`` is installed)
     site/                    static HTML: index.html, tables/*.html, diagrams/*.html
 
 Files of an earlier run that this run does not write are left alone.
@@ -23,13 +25,21 @@ from pathlib import Path
 from dbarch.docs.catalog import Catalog
 from dbarch.docs.dbml import dbml
 from dbarch.docs.dictionary import DiagramFiles, data_dictionary, index_page
-from dbarch.docs.erd_dot import dot, dot_binary, render
-from dbarch.docs.erd_mermaid import mermaid
-from dbarch.docs.layout import Diagram, neighbourhood, overview_diagrams
+from dbarch.docs.erd_dot import dot, dot_binary, dot_map, render
+from dbarch.docs.erd_mermaid import mermaid, mermaid_map
+from dbarch.docs.layout import (
+    Diagram,
+    SchemaMap,
+    neighbourhood,
+    overview_diagrams,
+    whole_schema,
+)
 from dbarch.docs.site import write_site
 from dbarch.docs.site.pages import Site, inline_svg, mermaid_source
 from dbarch.errors import DbarchError
 from dbarch.model.objects import Schema
+
+WHOLE = "erd"  # the stem of the whole-schema diagram's files: erd.png, as seed 002 has it
 
 
 class DocsError(DbarchError):
@@ -72,21 +82,27 @@ def write_docs(
     _prepare(out)
     catalog = Catalog(schema)
     overviews = overview_diagrams(catalog, groups)
+    whole = whole_schema(catalog, overviews)
     neighbourhoods = {key: neighbourhood(catalog, key) for key in catalog.by_key}
-    erd = out / "erd"
     files: list[Path] = []
-    overview_dots = [_diagram(catalog, erd, d, files) for d in overviews]
-    table_dots = [_diagram(catalog, erd / "tables", d, files) for d in neighbourhoods.values()]
+    overview_dots = [_diagram(catalog, out, d, files) for d in overviews]
+    if isinstance(whole, SchemaMap):
+        files.append(_write(out / f"{WHOLE}.mmd", mermaid_map(whole)))
+        files.append(_write(out / f"{WHOLE}.dot", dot_map(whole)))
+        overview_dots.append(files[-1])
+    elif whole not in overviews:
+        overview_dots.append(_diagram(catalog, out, whole, files))
+    table_dots = [_diagram(catalog, out, d, files) for d in neighbourhoods.values()]
     binary = dot_binary()
     if binary is not None:
         files += render(overview_dots, binary, ("svg", "png"))
         files += render(table_dots, binary, ("svg",))
 
     def picture(diagram: Diagram) -> str:
-        folder = erd / "tables" if diagram.kind == "table" else erd
+        stem = _stem(out, diagram)
         if binary is not None:
-            return inline_svg((folder / f"{diagram.slug}.svg").read_text(encoding="utf-8"))
-        return mermaid_source((folder / f"{diagram.slug}.mmd").read_text(encoding="utf-8"))
+            return inline_svg(_file(stem, "svg").read_text(encoding="utf-8"))
+        return mermaid_source(_file(stem, "mmd").read_text(encoding="utf-8"))
 
     listed = [_diagram_files(d, rendered=binary is not None) for d in overviews]
     files.append(_write(out / "data_dictionary.md", data_dictionary(catalog, title)))
@@ -98,26 +114,49 @@ def write_docs(
                 title,
                 listed,
                 site="site/index.html",
+                erd=f"{WHOLE}.png" if binary is not None else f"{WHOLE}.mmd",
                 dbml="schema.dbml",
                 dictionary="data_dictionary.md",
             ),
         )
     )
     files.append(_write(out / "schema.dbml", dbml(catalog, title)))
-    site = Site(catalog, title, overviews, neighbourhoods, picture)
+    schema_map = None
+    if isinstance(whole, SchemaMap):
+        stem = out / WHOLE
+        schema_map = (
+            inline_svg(_file(stem, "svg").read_text(encoding="utf-8"))
+            if binary is not None
+            else mermaid_source(_file(stem, "mmd").read_text(encoding="utf-8"))
+        )
+    site = Site(catalog, title, overviews, neighbourhoods, picture, schema_map)
     files += write_site(site, out / "site", _write)
     return sorted(files)
 
 
-def _diagram(catalog: Catalog, folder: Path, diagram: Diagram, files: list[Path]) -> Path:
+def _stem(out: Path, diagram: Diagram) -> Path:
+    """Where ``diagram``'s files go, without their suffix."""
+    if diagram.kind == "all":
+        return out / WHOLE
+    folder = out / "erd" / "tables" if diagram.kind == "table" else out / "erd"
+    return folder / diagram.slug
+
+
+def _file(stem: Path, suffix: str) -> Path:
+    """``stem`` with ``.suffix`` added (stems hold dots: ``schema.sales-2``)."""
+    return stem.with_name(f"{stem.name}.{suffix}")
+
+
+def _diagram(catalog: Catalog, out: Path, diagram: Diagram, files: list[Path]) -> Path:
     """Write the Mermaid and DOT files of ``diagram``; the DOT file."""
-    files.append(_write(folder / f"{diagram.slug}.mmd", mermaid(catalog, diagram)))
-    files.append(_write(folder / f"{diagram.slug}.dot", dot(catalog, diagram)))
+    stem = _stem(out, diagram)
+    files.append(_write(_file(stem, "mmd"), mermaid(catalog, diagram)))
+    files.append(_write(_file(stem, "dot"), dot(catalog, diagram)))
     return files[-1]
 
 
 def _diagram_files(diagram: Diagram, *, rendered: bool) -> DiagramFiles:
-    stem = f"erd/{diagram.slug}"
+    stem = WHOLE if diagram.kind == "all" else f"erd/{diagram.slug}"
     return DiagramFiles(
         title=diagram.title,
         tables=len(diagram.tables),

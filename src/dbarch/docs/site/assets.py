@@ -69,5 +69,13 @@ JS = """\
       window.location.href = root + "tables/" + encodeURIComponent(node.id.slice(2)) + ".html";
     });
   });
+
+  var parts = document.querySelectorAll(".diagram g.node[id^='d-']");
+  Array.prototype.forEach.call(parts, function (node) {
+    node.classList.add("link");
+    node.addEventListener("click", function () {
+      window.location.href = root + "diagrams/" + encodeURIComponent(node.id.slice(2)) + ".html";
+    });
+  });
 })();
 """

@@ -52,6 +52,7 @@ class Site:
     overviews: Sequence[Diagram]
     neighbourhoods: dict[TableKey, Diagram]
     picture: Picture
+    schema_map: str | None = None  # the map of the diagrams (HTML) when tables are many
     overview_of: dict[TableKey, Diagram] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -146,6 +147,11 @@ def index_html(site: Site) -> str:
         "<h2>Diagrams</h2>",
         f"<ul>{diagrams}</ul>" if diagrams else '<p class="muted">None.</p>',
     ]
+    if site.schema_map is not None:
+        body += [
+            "<h2>Map of the diagrams</h2>",
+            f'<div class="diagram" id="schema-map">{site.schema_map}</div>',
+        ]
     return page(site.title, "", "dbarch documentation", body)
 
 
