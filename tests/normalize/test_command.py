@@ -136,3 +136,55 @@ def test_database_source(fresh_db: str, dev_url: str) -> None:
     assert only.returncode == 0, only.stdout
     unknown = dbarch(fresh_db, "--table", "nope")
     assert unknown.returncode == 2 and "no table 'nope'" in unknown.stderr
+
+
+def test_constant_columns_and_duplicate_rows_are_proven_lossless(
+    tmp_path: Path, dev_url: str
+) -> None:
+    rows = "".join(f"{i},{i % 3},d{i % 3},CH\n" for i in range(30))
+    path = tmp_path / "emp.csv"
+    path.write_text("id,dept,dname,country\n" + rows + rows, encoding="utf-8")  # each row twice
+    done = dbarch(str(path), "--format", "json", "--dev-url", dev_url)
+    assert done.returncode == 1, done.stderr
+    [relation] = json.loads(done.stdout)["relations"]
+    assert {"lhs": [], "rhs": "country", "error": 0.0} in relation["fds"]
+    assert relation["keys"] == [] and relation["duplicate_rows"] is True
+    decomposition = relation["decomposition"]
+    keys = {t["name"]: t["key"] for t in decomposition["tables"]}
+    assert keys == {"emp": None, "emp_country": [], "emp_dept": ["dept"]}
+    assert decomposition["proof"] == {
+        "lossless": True,
+        "original_rows": 60,
+        "joined_rows": 60,
+        "missing_rows": 0,
+        "extra_rows": 0,
+        "typed": True,
+        "error": None,
+    }
+
+
+def test_csv_mistakes_name_the_line(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("a,b\n1,x\n2,caf\xe9\n".encode("latin-1"))
+    done = dbarch(str(latin), "--no-prove")
+    assert done.returncode == 2 and "latin.csv:3: not UTF-8 text (byte 0xe9" in done.stderr
+    unclosed = tmp_path / "unclosed.csv"
+    unclosed.write_text('a,b\n1,x\n2,"y\n3,z\n', encoding="utf-8")
+    done = dbarch(str(unclosed), "--no-prove")
+    assert done.returncode == 2 and "unclosed.csv:3: unexpected end of data" in done.stderr
+    stray = tmp_path / "stray.csv"
+    stray.write_text('a,b\n1,"x"y\n', encoding="utf-8")
+    done = dbarch(str(stray), "--no-prove")
+    assert done.returncode == 2 and "stray.csv:2:" in done.stderr
+
+
+def test_header_only_csv_is_one_empty_relation(tmp_path: Path) -> None:
+    done = dbarch(_csv(tmp_path, "a,b\n"), "--format", "json", "--no-prove")
+    assert done.returncode == 0, done.stderr
+    [relation] = json.loads(done.stdout)["relations"]
+    # no rows: every dependency holds, so each column is constant and {} is the key
+    assert relation["fds"] == [
+        {"lhs": [], "rhs": "a", "error": 0.0},
+        {"lhs": [], "rhs": "b", "error": 0.0},
+    ]
+    assert relation["keys"] == [[]] and relation["normal_form"] == "BCNF"

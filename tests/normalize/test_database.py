@@ -78,16 +78,26 @@ def test_inclusion_dependencies(fresh_db: str) -> None:
         CREATE TABLE invoices (id integer PRIMARY KEY,
                                customer integer REFERENCES customers (id), buyer integer);
         INSERT INTO invoices SELECT i, i % 50, i % 30 FROM generate_series(100, 160) i;
+        CREATE TABLE staff (id integer PRIMARY KEY, boss integer);
+        INSERT INTO staff VALUES (1000, NULL), (1001, 1000), (1002, 1000), (1003, 1002);
         """,
     )
     with connect(fresh_db) as conn:
         tables = inspect_database(conn).tables
-        unique = {ColumnRef("public", "customers", "id"), ColumnRef("public", "invoices", "id")}
+        unique = {
+            ColumnRef("public", "customers", "id"),
+            ColumnRef("public", "invoices", "id"),
+            ColumnRef("public", "staff", "id"),
+        }
         inds = discover_inds(conn, tables, unique)
     found = {(str(i.dependent), str(i.referenced)): (i.referenced_unique, i.declared) for i in inds}
     assert found[("public.invoices.customer", "public.customers.id")] == (True, True)
     assert found[("public.invoices.buyer", "public.customers.id")] == (True, False)
     assert ("public.customers.id", "public.invoices.id") not in found
+    # a self-reference nobody declared: two columns of one table
+    assert found[("public.staff.boss", "public.staff.id")] == (True, False)
+    assert ("public.staff.id", "public.staff.boss") not in found
+    assert not any(d == r for d, r in found)
 
 
 def test_normalize_database_proposes_and_proves(fresh_db: str, dev_url: str) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dbarch.ddl import to_ddl
 from dbarch.model.objects import Column, PrimaryKey, Schema, Table
-from dbarch.normalize.decompose import apply_plan, migration_sql, plan_decomposition
+from dbarch.normalize.decompose import apply_plan, migration_sql, plan_decomposition, table_key
 from dbarch.normalize.forms import NormalForm
+from dbarch.normalize.proof import natural_join
 from tests.normalize.notation import named_relation
 
 ORDERS = Table(
@@ -82,3 +83,54 @@ def test_bcnf_target_reports_lost_dependencies() -> None:
     proposal = relation.proposal(NormalForm.BCNF)
     assert [p.columns for p in proposal.parts] == [("i", "d"), ("s", "i")]
     assert [(fd.lhs, fd.rhs) for fd in proposal.lost] == [(("s", "d"), ("i",))]
+
+
+def test_a_constant_column_becomes_a_one_row_table_nothing_references() -> None:
+    relation = named_relation("id, dept, dname, country", "-> country; id -> dept; dept -> dname")
+    table = Table(
+        name="emp",
+        columns=tuple(
+            Column(name=c, type="text", nullable=False) for c in ("id", "dept", "dname", "country")
+        ),
+    )
+    plan = plan_decomposition(table, relation, relation.proposal(NormalForm.NF3))
+    one_row = next(t for t in plan.new_tables if [c.name for c in t.columns] == ["country"])
+    assert one_row.name == "emp_country"
+    assert table_key(one_row) == () and one_row.primary_key is None
+    assert all(fk.columns for t in plan.tables for fk in t.foreign_keys)
+    assert not any(
+        fk.references.table == one_row.name for t in plan.tables for fk in t.foreign_keys
+    )
+    sql = migration_sql(plan)
+    assert "CREATE UNIQUE INDEX ON public.emp_country USING btree ((true));" in sql
+    assert "()" not in sql
+    assert table_key(plan.main) == ("id",)
+
+
+def test_rows_with_duplicates_leave_the_main_table_without_a_key() -> None:
+    plan = plan_decomposition(
+        ORDERS.model_copy(update={"primary_key": None}),
+        RELATION,
+        RELATION.proposal(NormalForm.NF3),
+        distinct_rows=False,
+    )
+    assert table_key(plan.main) is None
+    assert all(table_key(t) for t in plan.new_tables)
+    assert "ADD PRIMARY KEY (order_id)" not in migration_sql(plan)
+
+
+def test_the_proof_joins_each_part_on_its_key() -> None:
+    # the part keyed by zip shares a column with orders first, but its key is only known
+    # once the customers part has been joined: customers comes first
+    relation = named_relation(
+        "order_id, customer_id, zip, city",
+        "order_id -> customer_id; customer_id -> zip; zip -> city",
+    )
+    table = ORDERS.model_copy(
+        update={"columns": tuple(c for c in ORDERS.columns if c.name != "customer_name")}
+    )
+    plan = plan_decomposition(table, relation, relation.proposal(NormalForm.NF3))
+    reordered = (plan.main, *reversed(plan.new_tables))
+    assert [t.name for t in reordered] == ["orders", "orders_zip", "orders_customer_id"]
+    sql = natural_join(reordered, ["order_id", "customer_id", "zip", "city"])
+    assert sql.index("public.orders_customer_id") < sql.index("public.orders_zip")

@@ -53,7 +53,7 @@ def analyze_profile(profile: RelationProfile, table: Table, target: NormalForm) 
     if not violations:
         return RelationReport(profile, relation, target, violations)
     proposal = relation.proposal(target)
-    plan = plan_decomposition(table, relation, proposal)
+    plan = plan_decomposition(table, relation, proposal, distinct_rows=not profile.duplicate_rows)
     return RelationReport(
         profile, relation, target, violations, proposal, plan, migration_sql(plan)
     )

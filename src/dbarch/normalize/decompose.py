@@ -3,8 +3,11 @@
 The part that keeps a candidate key (preferably the primary key) stays in the original
 table; every other part becomes a new table, filled with ``INSERT ... SELECT DISTINCT``
 from the original, keyed by its key (a primary key, or ``UNIQUE NULLS NOT DISTINCT`` when
-a key column may be NULL) and referenced by foreign keys. A contract step then drops the
-moved columns from the original table.
+a key column may be NULL) and referenced by foreign keys. A part whose key is empty (it holds
+constant columns) becomes a one-row table, kept to one row by a unique index on ``(true)``;
+nothing can reference it and the join with it is a cross join. A contract step then drops
+the moved columns from the original table. When the original rows hold duplicates, the
+table that stays keeps them and gets no new key (no key could hold).
 """
 
 from __future__ import annotations
@@ -13,7 +16,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dbarch.ddl.render import add_foreign_key, add_primary_key, add_unique, create_table
+from dbarch.ddl.render import (
+    add_foreign_key,
+    add_primary_key,
+    add_unique,
+    create_index,
+    create_table,
+)
 from dbarch.model.objects import (
     Column,
     ForeignKey,
@@ -58,8 +67,15 @@ def _name(base: str, key: Sequence[str], taken: set[str]) -> str:
     return candidate
 
 
+ONE_ROW = Index(columns=(IndexElement(expression="true"),), unique=True)
+"""The index that keeps a table to at most one row: the key of a part with an empty key."""
+
+
 def _key_constraint(key: tuple[str, ...], columns: dict[str, Column]) -> dict[str, object]:
-    """A primary key when no key column may be NULL, else ``UNIQUE NULLS NOT DISTINCT``."""
+    """A primary key when no key column may be NULL, else ``UNIQUE NULLS NOT DISTINCT``; the
+    one-row index for the empty key."""
+    if not key:
+        return {"indexes": (ONE_ROW,)}
     if all(not columns[c].nullable for c in key):
         return {"primary_key": PrimaryKey(columns=key)}
     return {"unique": (UniqueConstraint(columns=key, nulls_not_distinct=True),)}
@@ -95,7 +111,7 @@ def _main_part(table: Table, relation: Relation, parts: Sequence[Part]) -> Part:
     return holding[0]
 
 
-def _reduced_main(table: Table, part: Part, moved: Sequence[str]) -> Table:
+def _reduced_main(table: Table, part: Part, moved: Sequence[str], keyed: bool) -> Table:
     kept = set(part.columns)
     update: dict[str, object] = {
         "columns": tuple(c for c in table.columns if c.name in kept),
@@ -111,9 +127,10 @@ def _reduced_main(table: Table, part: Part, moved: Sequence[str]) -> Table:
         "functional_dependencies": (),
     }
     if table.primary_key is None or not set(table.primary_key.columns) <= kept:
-        key = _key_constraint(part.key, {c.name: c for c in table.columns})
+        key = _key_constraint(part.key, {c.name: c for c in table.columns}) if keyed else {}
         update["primary_key"] = key.get("primary_key")
         update["unique"] = (*update["unique"], *key.get("unique", ()))  # type: ignore[misc]
+        update["indexes"] = (*update["indexes"], *key.get("indexes", ()))  # type: ignore[misc]
     return table.model_copy(update=update)
 
 
@@ -123,9 +140,12 @@ def _prefer_not_null(part: Part, columns: dict[str, Column]) -> Part:
     return Part(part.columns, keys[0], tuple(keys[1:]))
 
 
-def plan_decomposition(table: Table, relation: Relation, proposal: Proposal) -> DecompositionPlan:
+def plan_decomposition(
+    table: Table, relation: Relation, proposal: Proposal, *, distinct_rows: bool = True
+) -> DecompositionPlan:
     """The model change that splits ``table`` (whose columns ``relation`` describes) into
-    the parts of ``proposal``."""
+    the parts of ``proposal``; without ``distinct_rows`` (the rows hold duplicates) the
+    table that stays gets no new key."""
     columns = {c.name: c for c in table.columns}
     main_part = _main_part(table, relation, proposal.parts)
     others = [_prefer_not_null(p, columns) for p in proposal.parts if p is not main_part]
@@ -144,19 +164,21 @@ def plan_decomposition(table: Table, relation: Relation, proposal: Proposal) -> 
         )
         new_tables.append(
             Table(
-                name=_name(table.name, part.key, taken),
+                name=_name(table.name, part.key or part.columns, taken),
                 schema=table.schema_,
                 columns=new_columns,
                 **_key_constraint(part.key, columns),  # type: ignore[arg-type]
             )
         )
-    main = _reduced_main(table, main_part, moved)
+    main = _reduced_main(table, main_part, moved, distinct_rows)
     parts = [main_part, *others]
     tables = [main, *new_tables]
     fks: list[list[ForeignKey]] = [list(t.foreign_keys) for t in tables]
     for j in range(1, len(parts)):
         for i, part in enumerate(parts):
-            key = next((k for k in parts[j].keys if i != j and set(k) <= set(part.columns)), None)
+            key = next(
+                (k for k in parts[j].keys if i != j and k and set(k) <= set(part.columns)), None
+            )
             if key is None:
                 continue
             target = tables[j]
@@ -171,6 +193,16 @@ def plan_decomposition(table: Table, relation: Relation, proposal: Proposal) -> 
         t.model_copy(update={"foreign_keys": tuple(f)}) for t, f in zip(tables, fks, strict=True)
     ]
     return DecompositionPlan(table, linked[0], tuple(linked[1:]), moved)
+
+
+def table_key(table: Table) -> tuple[str, ...] | None:
+    """The key a plan gave ``table``: its primary key, its last unique constraint, ``()``
+    for a one-row table, ``None`` for a table without one (duplicate rows)."""
+    if table.primary_key is not None:
+        return table.primary_key.columns
+    if table.unique:
+        return table.unique[-1].columns
+    return () if ONE_ROW in table.indexes else None
 
 
 def apply_plan(schema: Schema, plan: DecompositionPlan) -> Schema:
@@ -188,6 +220,7 @@ def _key_statements(table: Table) -> list[str]:
     out = [add_unique(table, u, only=False) for u in table.unique]
     if table.primary_key is not None:
         out.insert(0, add_primary_key(table, table.primary_key, only=False))
+    out.extend(create_index(table.schema_, table.name, i, only=False) for i in table.indexes)
     return out
 
 
@@ -220,4 +253,7 @@ def migration_sql(plan: DecompositionPlan) -> str:
     for unique in plan.main.unique:
         if unique not in plan.original.unique:
             out.append(add_unique(plan.main, unique, only=False))
+    for index in plan.main.indexes:
+        if index not in plan.original.indexes:
+            out.append(create_index(plan.main.schema_, plan.main.name, index, only=False))
     return "\n\n".join(out) + "\n"

@@ -160,7 +160,7 @@ class Relation:
 
     def _reason(self, violation: FormViolation) -> str:
         fd = violation.fd
-        lhs = ", ".join(self.names(fd.lhs)) or "{}"
+        lhs = ", ".join(self.names(fd.lhs)) or "∅"
         rhs = self.names(fd.rhs)[0]
         if violation.breaks is NormalForm.NF2:
             key = next(k for k in self.analysis.keys if is_subset(fd.lhs, k) and k != fd.lhs)

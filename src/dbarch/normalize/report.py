@@ -8,6 +8,7 @@ from typing import Any
 
 from dbarch.model.objects import FunctionalDependency, Table
 from dbarch.normalize.analysis import RelationReport
+from dbarch.normalize.decompose import table_key
 from dbarch.normalize.discovery.ind import InclusionDependency
 from dbarch.normalize.forms import NormalForm
 from dbarch.normalize.proof import LosslessProof
@@ -23,12 +24,12 @@ def _part(part: Part) -> dict[str, Any]:
 
 
 def _table(table: Table) -> dict[str, Any]:
-    key = table.primary_key.columns if table.primary_key else table.unique[-1].columns
+    key = table_key(table)
     return {
         "schema": table.schema_,
         "name": table.name,
         "columns": [c.name for c in table.columns],
-        "key": list(key),
+        "key": None if key is None else list(key),
         "references": [
             {"columns": list(fk.columns), "table": fk.references.table} for fk in table.foreign_keys
         ],
@@ -151,9 +152,12 @@ def _relation_text(report: RelationReport) -> list[str]:
         how = "BCNF decomposition" if report.target is NormalForm.BCNF else "3NF synthesis"
         lines.append(f"  proposed decomposition ({how}, key columns starred):")
         for table in report.plan.tables:
-            key = table.primary_key.columns if table.primary_key else table.unique[-1].columns
-            cols = ", ".join(f"{c.name}*" if c.name in key else c.name for c in table.columns)
-            lines.append(f"    {table.schema_}.{table.name}({cols})")
+            key = table_key(table)
+            cols = ", ".join(
+                f"{c.name}*" if c.name in (key or ()) else c.name for c in table.columns
+            )
+            note = {None: "  (no key: the rows hold duplicates)", (): "  (one row)"}.get(key, "")
+            lines.append(f"    {table.schema_}.{table.name}({cols}){note}")
         for fd in report.proposal.lost:
             lines.append(f"    lost dependency: {_fd_text(fd.lhs, fd.rhs[0])}")
         if report.proof is not None:

@@ -104,28 +104,52 @@ def _csv_rows(reader: Iterable[list[str]], width: int, path: Path) -> Iterable[l
         yield row
 
 
+def _not_utf8(path: Path) -> NormalizeError:
+    """``FILE:LINE: not UTF-8 text`` for the first byte that does not decode."""
+    raw = path.read_bytes()
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        raw[start:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = start + exc.start
+        line = raw.count(b"\n", 0, offset) + 1
+        byte = raw[offset : offset + 1].hex()
+        return NormalizeError(f"{path}:{line}: not UTF-8 text (byte 0x{byte}: {exc.reason})")
+    return NormalizeError(f"{path}: not UTF-8 text")
+
+
 def csv_rows(path: Path) -> tuple[list[str], Iterator[list[str]]]:
-    """The header and an iterator over the rows of a CSV file (errors: NormalizeError)."""
+    """The header and an iterator over the rows of a CSV file (errors: NormalizeError).
+
+    The reader is strict: a quote that is never closed or stray text after a closing
+    quote is an error with its line, not a value read some other way.
+    """
     try:
         f = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise NormalizeError(f"{path}: cannot read: {exc.strerror}") from None
-    reader = csv.reader(f)
+    reader = csv.reader(f, strict=True)
 
     def rows() -> Iterator[list[str]]:
         with f:
+            start = reader.line_num + 1  # where the next record begins
             try:
-                yield from _csv_rows(reader, len(header), path)
-            except UnicodeDecodeError as exc:
-                raise NormalizeError(f"{path}: not UTF-8 text ({exc.reason})") from None
+                for row in _csv_rows(reader, len(header), path):
+                    yield row
+                    start = reader.line_num + 1
+            except UnicodeDecodeError:
+                raise _not_utf8(path) from None
             except csv.Error as exc:
-                raise NormalizeError(f"{path}:{reader.line_num}: {exc}") from None
+                raise NormalizeError(f"{path}:{start}: {exc}") from None
 
     try:
         header = next(reader, None)
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
         f.close()
-        raise NormalizeError(f"{path}: not UTF-8 text ({exc.reason})") from None
+        raise _not_utf8(path) from None
+    except csv.Error as exc:
+        f.close()
+        raise NormalizeError(f"{path}:1: {exc}") from None
     if header is None:
         f.close()
         raise NormalizeError(f"{path}:1: empty file (a header row is expected)")

@@ -95,8 +95,10 @@ def discover_inds(
     unique: set[ColumnRef],
     progress: Progress = silent,
 ) -> list[InclusionDependency]:
-    """All unary inclusion dependencies between different ``tables``; ``unique`` names the
-    columns known to be unique (for :attr:`InclusionDependency.referenced_unique`)."""
+    """All unary inclusion dependencies between two columns of ``tables`` (of different
+    tables, or two columns of one table, the shape of a self-reference such as
+    ``reports_to ⊆ employee_id``); ``unique`` names the columns known to be unique (for
+    :attr:`InclusionDependency.referenced_unique`)."""
     refs = [TableRef(t.schema_, t.name, tuple(c.name for c in t.columns)) for t in tables]
     stats = {(r.schema, r.name): _stats(conn, r) for r in refs}
     declared = _declared(tables)
@@ -106,9 +108,9 @@ def discover_inds(
         for a, sa in stats[(dep.schema, dep.name)].items()
         if sa.distinct > 0
         for ref in refs
-        if (ref.schema, ref.name) != (dep.schema, dep.name)
         for b, sb in stats[(ref.schema, ref.name)].items()
-        if sa.distinct <= sb.distinct
+        if (ref.schema, ref.name, b) != (dep.schema, dep.name, a)
+        and sa.distinct <= sb.distinct
         and sb.low is not None
         and sa.low is not None
         and sa.high is not None
