@@ -6,12 +6,14 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dbarch.normalize.discovery.data import TableData, encode_rows, load_csv
-from dbarch.normalize.discovery.tane import discover_fds, max_removals
+from dbarch.normalize.discovery.profile import minimized, profile_data, verified_minimal
+from dbarch.normalize.discovery.tane import FoundFD, discover_fds, max_removals
 from dbarch.normalize.discovery.ucc import discover_uccs
 from dbarch.normalize.discovery.verify import Verifier
 from dbarch.normalize.fd import NormalizeError, is_subset, mask_key
@@ -163,3 +165,66 @@ def test_small_relations() -> None:
     wide = encode_rows("t", [f"c{i}" for i in range(8)], itertools.repeat(["v"] * 8, 3))
     assert len(discover_fds(wide)) == 8
     assert discover_uccs(wide) == []
+
+
+def _planted(rows: int, seed: int) -> TableData:
+    """A relation with planted dependencies, a rare exception to one of them, a constant
+    and duplicate-free rows (``id``)."""
+    rng = np.random.default_rng(seed)
+    customer = rng.integers(0, 40, rows)
+    city = customer % 7
+    country = city % 3
+    country[rows // 2] = 5  # one row breaks city -> country (rare: a sample misses it)
+    body = zip(
+        range(rows), customer, city, country, rng.integers(0, 3, rows), ["x"] * rows, strict=True
+    )
+    return encode_rows(
+        "t",
+        ["id", "customer", "city", "country", "noise", "constant"],
+        [[str(v) for v in row] for row in body],
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**16), st.integers(5, 60))
+def test_sampled_profile_equals_the_profile_of_all_rows(seed: int, sample: int) -> None:
+    data = _planted(400, seed)
+    whole = profile_data(data)
+    sampled = profile_data(data, sample_rows=sample)
+    assert whole.sampled_rows is None and sampled.sampled_rows is not None
+    assert sampled.fds == whole.fds
+    assert sampled.uccs == whole.uccs == (("id",),)
+    assert {(data.attributes.mask(fd.lhs), data.columns.index(fd.rhs)) for fd in whole.fds} == {
+        (fd.lhs, fd.rhs) for fd in discover_fds(data)
+    }
+    assert ((), "constant") in {(fd.lhs, fd.rhs) for fd in whole.fds}
+    assert (("city",), "country") not in {(fd.lhs, fd.rhs) for fd in whole.fds}
+
+
+def test_verification_drops_what_does_not_hold_and_minimizes_the_rest() -> None:
+    data = encode_rows(
+        "t", ["a", "b", "c"], [["1", "x", "p"], ["1", "x", "p"], ["2", "y", "p"], ["2", "z", "q"]]
+    )
+    verifier = Verifier(data)
+
+    def holds(lhs: int, rhs: int) -> bool:
+        return verifier.removals(lhs, rhs) == 0
+
+    # a -> c fails; ab -> c holds but b -> c is smaller; b -> a is minimal already
+    claimed = [FoundFD(0b001, 2, 0), FoundFD(0b011, 2, 0), FoundFD(0b010, 0, 0)]
+    assert verified_minimal(claimed, holds) == [(0b010, 0), (0b010, 2)]
+    assert minimized(0b111, lambda x: x & 0b010 != 0) == 0b010
+    assert verifier.is_minimal(0b010, 2) and not verifier.is_minimal(0b011, 2)
+
+
+def test_witnesses_are_rows_that_refute() -> None:
+    data = encode_rows(
+        "t", ["a", "b"], [["1", "x"], ["1", "y"], ["2", "z"], ["2", "z"], ["3", "u"], ["1", "x"]]
+    )
+    verifier = Verifier(data)
+    rows = verifier.witnesses(0b01, 1)
+    assert verifier.removals(0b01, 1) == 1
+    assert [tuple(int(c[i]) for c in data.codes) for i in rows] == [(0, 0), (0, 1)]
+    assert len(verifier.witnesses(0b10, 0)) == 0
+    assert sorted(verifier.duplicate_witnesses(0b11).tolist()) == [0, 2, 3, 5]
+    assert len(verifier.duplicate_witnesses(0b11, groups=1)) == 2

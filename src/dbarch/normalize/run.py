@@ -130,7 +130,7 @@ def normalize_source(
                 f"{source}: not a normalize source (expected a .csv file or a "
                 "postgresql:// connection string)"
             )
-        profile = profile_data(load_csv(path), max_error, progress)
+        profile = profile_data(load_csv(path), max_error, progress, sample_rows)
         reports = [analyze_profile(profile, csv_table(profile), target)]
         shown, found_inds = source, None
     if prove:

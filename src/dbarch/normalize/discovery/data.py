@@ -40,6 +40,13 @@ class TableData:
         """The columns as an attribute universe."""
         return Attributes(self.columns)
 
+    def take(self, rows: np.ndarray) -> TableData:
+        """The relation of the rows at indices ``rows`` (codes and cardinalities kept, so a
+        value has the same code in both)."""
+        return TableData(
+            self.name, self.columns, tuple(c[rows] for c in self.codes), self.cardinality
+        )
+
 
 class Encoder:
     """Streams rows into per-column codes, a chunk at a time (memory stays ~8 bytes a cell).

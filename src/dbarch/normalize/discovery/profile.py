@@ -1,20 +1,23 @@
 """Profiles of relations: their dependencies and unique column combinations, each one
-checked on every row before it is reported.
+checked on every row, and checked to be minimal, before it is reported.
 
-In memory (a CSV file, a small table) TANE runs on all rows and every result is checked
-again by :class:`~dbarch.normalize.discovery.verify.Verifier`. A large table is sampled:
-dependencies found in the sample are candidates, checked on all rows in SQL; a candidate
-that fails brings the rows that refute it into the sample and discovery runs again, until
-every candidate holds. Exact results are then complete: the minimal dependencies of the
-enlarged sample that hold on the table are exactly the table's minimal dependencies.
+A relation in memory (a CSV file, a small table) of up to ``sample_rows`` rows goes through
+TANE whole. A larger one is sampled: what TANE finds in the sample are candidates, checked
+on all rows (with numpy in memory, with aggregate SQL in the database); a candidate that
+fails brings the rows that refute it into the sample and discovery runs again, until every
+candidate holds. Exact results are then complete: the minimal dependencies of the enlarged
+sample that hold on the table are exactly the table's minimal dependencies (a dependency
+of the table holds in the sample, so a minimal one of the sample lies under it; and rows
+that refute a smaller left side in the sample refute it in the table).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import psycopg
 
 from dbarch.normalize.discovery import SAMPLE_ROWS
@@ -24,6 +27,7 @@ from dbarch.normalize.discovery.progress import Progress, silent
 from dbarch.normalize.discovery.tane import FoundFD, discover_fds, max_removals
 from dbarch.normalize.discovery.ucc import discover_uccs
 from dbarch.normalize.discovery.verify import Verifier
+from dbarch.normalize.fd import bits, mask_key
 
 
 @dataclass(frozen=True)
@@ -52,36 +56,95 @@ class RelationProfile:
         return not self.uccs
 
 
-def _dependencies(
-    data: TableData, found: list[FoundFD], removals: Callable[[FoundFD], int | None], rows: int
-) -> tuple[Dependency, ...]:
-    """``found`` by name with their error, keeping those ``removals`` accepts."""
-    out = []
+def minimized(lhs: int, holds: Callable[[int], bool]) -> int:
+    """A minimal subset of ``lhs`` that ``holds``, given that ``lhs`` does: attributes are
+    dropped while the rest holds. Validity is monotone (a superset of a holding left side
+    holds), so a set none of whose one-smaller subsets holds has no holding subset."""
+    shrunk = True
+    while shrunk:
+        shrunk = False
+        for a in bits(lhs):
+            if holds(lhs & ~(1 << a)):
+                lhs &= ~(1 << a)
+                shrunk = True
+                break
+    return lhs
+
+
+def verified_minimal(
+    found: Iterable[FoundFD], holds: Callable[[int, int], bool]
+) -> list[tuple[int, int]]:
+    """The ``(lhs, rhs)`` of ``found`` that hold, each brought down to a minimal left side
+    (a no-op for a correct discovery; the check is what makes the report trustworthy),
+    without duplicates, in canonical order."""
+    out: set[tuple[int, int]] = set()
     for fd in found:
-        count = removals(fd)
-        if count is not None:
-            lhs = data.attributes.names_of(fd.lhs)
-            out.append(Dependency(lhs, data.columns[fd.rhs], count / rows if rows else 0.0))
-    return tuple(out)
+        if holds(fd.lhs, fd.rhs):
+            out.add((minimized(fd.lhs, lambda x, a=fd.rhs: holds(x, a)), fd.rhs))
+    return sorted(out, key=lambda f: (mask_key(f[0]), f[1]))
+
+
+def _sample(data: TableData, sample_rows: int, progress: Progress) -> np.ndarray:
+    """Row indices of a sample whose minimal exact dependencies and unique combinations
+    all hold on every row of ``data``: a seeded random sample, grown by the rows that
+    refute a candidate until none does (HyFD's sampling-and-validation loop)."""
+    rng = np.random.default_rng(0)
+    rows = np.sort(rng.choice(data.rows, size=sample_rows, replace=False))
+    full = Verifier(data)
+    while True:
+        sample = data.take(rows)
+        evidence = [full.witnesses(fd.lhs, fd.rhs) for fd in discover_fds(sample, 0, progress)]
+        evidence += [full.duplicate_witnesses(u) for u in discover_uccs(sample, progress)]
+        new = np.setdiff1d(np.concatenate([rows[:0], *evidence]), rows)
+        if len(new) == 0:
+            return rows
+        rows = np.union1d(rows, new)
 
 
 def profile_data(
-    data: TableData, max_error: float = 0.0, progress: Progress = silent
+    data: TableData,
+    max_error: float = 0.0,
+    progress: Progress = silent,
+    sample_rows: int = SAMPLE_ROWS,
 ) -> RelationProfile:
     """Dependencies (exact, or within ``max_error``) and minimal unique combinations of
-    ``data``, each verified on all rows."""
-    found = discover_fds(data, max_error, progress)
-    uccs = discover_uccs(data, progress)
-    verifier = Verifier(data)
+    ``data``, each verified on all rows and checked to be minimal.
+
+    With more than ``sample_rows`` rows (exact dependencies only), discovery runs on a
+    sample grown until every candidate holds on all rows (see :func:`_sample`); the
+    minimal dependencies of such a sample that hold on all rows are exactly those of the
+    whole relation.
+    """
+    sampled: int | None = None
+    seen = data
+    if max_error == 0 and data.rows > sample_rows:
+        rows = _sample(data, sample_rows, progress)
+        seen, sampled = data.take(rows), len(rows)
+    found = discover_fds(seen, max_error, progress)
+    uccs = discover_uccs(seen, progress)
+    verifier, local = Verifier(data), Verifier(seen)
     limit = max_removals(max_error, data.rows)
 
-    def checked(fd: FoundFD) -> int | None:
-        count = verifier.removals(fd.lhs, fd.rhs)
-        return count if count <= limit else None
+    def holds(lhs: int, rhs: int) -> bool:
+        # an exact dependency is refuted on the sample first (cheap, and as good)
+        exact_locally = max_error > 0 or local.removals(lhs, rhs) == 0
+        return exact_locally and verifier.removals(lhs, rhs) <= limit
 
-    fds = _dependencies(data, found, checked, data.rows)
-    keys = tuple(data.attributes.names_of(u) for u in uccs if verifier.is_minimal_unique(u))
-    return RelationProfile(data.name, data.columns, data.rows, fds, keys)
+    verified = verified_minimal(found, holds)
+    fds = tuple(
+        Dependency(
+            data.attributes.names_of(lhs),
+            data.columns[rhs],
+            verifier.removals(lhs, rhs) / data.rows if data.rows else 0.0,
+        )
+        for lhs, rhs in verified
+    )
+    keys = tuple(
+        data.attributes.names_of(u)
+        for u in uccs
+        if verifier.is_unique(u) and not any(local.is_unique(u & ~(1 << a)) for a in bits(u))
+    )
+    return RelationProfile(data.name, data.columns, data.rows, fds, keys, sampled)
 
 
 def profile_table(
@@ -118,11 +181,24 @@ def profile_table(
             break
         rows |= new
     limit = max_removals(max_error, total)
+    local = Verifier(data)
+    validated = {(fd.lhs, fd.rhs) for fd in found} if max_error == 0 else set()
+    counted: dict[tuple[int, int], int] = {}
 
-    def checked(fd: FoundFD) -> int | None:
-        lhs = data.attributes.names_of(fd.lhs)
-        count = db.fd_removals(conn, ref, lhs, data.columns[fd.rhs]) if max_error else 0
-        return count if count <= limit else None
+    def removals(lhs: int, rhs: int) -> int:
+        if (lhs, rhs) in validated:
+            return 0  # no group of the table violates it (checked above)
+        if (lhs, rhs) not in counted:
+            names = data.attributes.names_of(lhs)
+            counted[(lhs, rhs)] = db.fd_removals(conn, ref, names, data.columns[rhs])
+        return counted[(lhs, rhs)]
 
-    fds = _dependencies(data, found, checked, total)
+    def holds(lhs: int, rhs: int) -> bool:
+        # an exact dependency is refuted on the sample first (cheap, and as good)
+        return (max_error > 0 or local.removals(lhs, rhs) == 0) and removals(lhs, rhs) <= limit
+
+    fds = tuple(
+        Dependency(data.attributes.names_of(lhs), data.columns[rhs], removals(lhs, rhs) / total)
+        for lhs, rhs in verified_minimal(found, holds)
+    )
     return RelationProfile(ref.display, ref.columns, total, fds, tuple(uccs), len(rows))
