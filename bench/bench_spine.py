@@ -6,7 +6,9 @@ key each), writes it as a YAML model file and measures
 * loading the model file and rendering its DDL (target: under 1 s together),
 * applying the DDL to a database of a throwaway embedded server,
 * introspecting that database, beside ``pg_dump --schema-only`` of the same database with
-  the server's own pg_dump, best of 3 each (target: introspection no slower than pg_dump).
+  the server's own pg_dump, best of 3 each (target: introspection no slower than pg_dump);
+  for the whole job, also introspection plus the YAML model text, and the ``dbarch
+  inspect -o FILE`` command as a new process (Python's start-up and imports included).
 
 Run as ``.venv/bin/python bench/bench_spine.py``; it prints its figures and exits 0
 whether or not the targets are met.
@@ -17,11 +19,15 @@ from __future__ import annotations
 import argparse
 import random
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlencode
+
+from psycopg.conninfo import conninfo_to_dict
 
 from dbarch.ddl import to_ddl
 from dbarch.model.dump import dump_model
@@ -140,6 +146,13 @@ def pg_dump(server: EmbeddedServer, dsn: str, out: Path) -> None:
     subprocess.run(command, check=True)
 
 
+def inspect_command(dsn: str, out: Path) -> None:
+    """``dbarch inspect DSN -o out`` as a user runs it: a new process."""
+    url = "postgresql:///?" + urlencode(conninfo_to_dict(dsn))
+    command = [sys.executable, "-m", "dbarch", "inspect", url, "-o", str(out)]
+    subprocess.run(command, check=True)
+
+
 def verdict(met: bool) -> str:
     """``met`` or ``missed``."""
     return "met" if met else "missed"
@@ -157,7 +170,9 @@ def run(tables: int, seed: int) -> None:
             dsn = create_database(server)
             _, apply_s = timed(lambda: apply(dsn, ddl))
             inspected, inspect_s = best_of(REPEATS, lambda: inspect_dsn(dsn))
+            _, model_text_s = best_of(REPEATS, lambda: dump_model(inspect_dsn(dsn), "yaml"))
             _, dump_s = best_of(REPEATS, lambda: pg_dump(server, dsn, Path(tmp) / "dump.sql"))
+            _, command_s = best_of(REPEATS, lambda: inspect_command(dsn, Path(tmp) / "i.yaml"))
             version = server.version
 
     spine_s = min(load_s + ddl_s for _, load_s, ddl_s in runs)
@@ -176,6 +191,16 @@ def run(tables: int, seed: int) -> None:
         ),
         (f"pg_dump --schema-only, best of {REPEATS}", f"{dump_s:.3f} s", ""),
         ("inspect / pg_dump", f"{ratio:.2f}", f"<= {INSPECT_RATIO_TARGET:g}"),
+        (
+            f"inspect_dsn + YAML model text, best of {REPEATS}",
+            f"{model_text_s:.3f} s",
+            f"{model_text_s / dump_s:.2f} x pg_dump",
+        ),
+        (
+            f"`dbarch inspect -o FILE` process, best of {REPEATS}",
+            f"{command_s:.3f} s",
+            f"{command_s / dump_s:.2f} x pg_dump (incl. Python start-up and imports)",
+        ),
     ]
     print(f"spine benchmark: {tables} tables (seed {seed}), PostgreSQL {version}")
     width = max(len(label) for label, _, _ in rows)

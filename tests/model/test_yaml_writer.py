@@ -55,7 +55,9 @@ _TRICKY = st.sampled_from(
     ]
 )
 _TEXT = st.one_of(
-    _TRICKY, st.text(max_size=12), st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
+    _TRICKY,
+    st.text(max_size=12),
+    st.from_regex(r"[A-Za-z0-9_]{1,6}( {1,2}[A-Za-z0-9_]{1,6}){0,2}", fullmatch=True),
 )
 _SCALAR = st.one_of(
     _TEXT,

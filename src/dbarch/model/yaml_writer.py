@@ -19,6 +19,7 @@ read better so); otherwise PyYAML's rule (plain, else single quoted, else double
 from __future__ import annotations
 
 import io
+import re
 import sys
 from functools import lru_cache
 from typing import Any, Literal
@@ -59,8 +60,15 @@ class Unsupported(Exception):
 _PROBE = yaml.SafeDumper(io.StringIO(), allow_unicode=True)
 
 
+# words of ASCII letters, digits and underscores with single spaces between them (most
+# names and types): PyYAML's analysis allows them every style
+_WORDS = re.compile(r"[A-Za-z0-9_]+(?: [A-Za-z0-9_]+)*")
+
+
 @lru_cache(maxsize=65536)
 def _analysis(text: str) -> ScalarAnalysis:
+    if _WORDS.fullmatch(text):
+        return ScalarAnalysis(text, False, False, True, True, True, True, True)
     return _PROBE.analyze_scalar(text)
 
 
