@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from dbarch.normalize.discovery.data import TableData, encode_rows, load_csv
 from dbarch.normalize.discovery.profile import minimized, profile_data, verified_minimal
 from dbarch.normalize.discovery.tane import FoundFD, discover_fds, max_removals
-from dbarch.normalize.discovery.ucc import discover_uccs
+from dbarch.normalize.discovery.ucc import discover_uccs, keys_from_fds
 from dbarch.normalize.discovery.verify import Verifier
 from dbarch.normalize.fd import NormalizeError, is_subset, mask_key
 
@@ -70,6 +70,8 @@ def test_tane_finds_exactly_the_minimal_dependencies(data: TableData, max_error:
 @given(tables())
 def test_uccs_are_exactly_the_minimal_unique_combinations(data: TableData) -> None:
     assert discover_uccs(data) == brute_force_uccs(data)
+    # the same keys follow from the minimal dependencies (what profiles use)
+    assert keys_from_fds(data, discover_fds(data)) == brute_force_uccs(data)
 
 
 # Papenbrock et al., "Functional Dependency Discovery: An Experimental Evaluation of Seven

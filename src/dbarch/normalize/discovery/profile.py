@@ -25,7 +25,7 @@ from dbarch.normalize.discovery import database as db
 from dbarch.normalize.discovery.data import TableData, encode_rows
 from dbarch.normalize.discovery.progress import Progress, silent
 from dbarch.normalize.discovery.tane import FoundFD, discover_fds, max_removals
-from dbarch.normalize.discovery.ucc import discover_uccs
+from dbarch.normalize.discovery.ucc import has_duplicate_rows, keys_from_fds
 from dbarch.normalize.discovery.verify import Verifier
 from dbarch.normalize.fd import bits, mask_key
 
@@ -84,20 +84,21 @@ def verified_minimal(
     return sorted(out, key=lambda f: (mask_key(f[0]), f[1]))
 
 
-def _sample(data: TableData, sample_rows: int, progress: Progress) -> np.ndarray:
-    """Row indices of a sample whose minimal exact dependencies and unique combinations
-    all hold on every row of ``data``: a seeded random sample, grown by the rows that
+def _sample(
+    data: TableData, sample_rows: int, progress: Progress
+) -> tuple[np.ndarray, list[FoundFD]]:
+    """Row indices of a sample whose minimal exact dependencies all hold on every row of
+    ``data``, and those dependencies: a seeded random sample, grown by the rows that
     refute a candidate until none does (HyFD's sampling-and-validation loop)."""
     rng = np.random.default_rng(0)
     rows = np.sort(rng.choice(data.rows, size=sample_rows, replace=False))
     full = Verifier(data)
     while True:
-        sample = data.take(rows)
-        evidence = [full.witnesses(fd.lhs, fd.rhs) for fd in discover_fds(sample, 0, progress)]
-        evidence += [full.duplicate_witnesses(u) for u in discover_uccs(sample, progress)]
+        found = discover_fds(data.take(rows), 0, progress)
+        evidence = [full.witnesses(fd.lhs, fd.rhs) for fd in found]
         new = np.setdiff1d(np.concatenate([rows[:0], *evidence]), rows)
         if len(new) == 0:
-            return rows
+            return rows, found
         rows = np.union1d(rows, new)
 
 
@@ -113,15 +114,18 @@ def profile_data(
     With more than ``sample_rows`` rows (exact dependencies only), discovery runs on a
     sample grown until every candidate holds on all rows (see :func:`_sample`); the
     minimal dependencies of such a sample that hold on all rows are exactly those of the
-    whole relation.
+    whole relation. Keys follow from the exact dependencies (:func:`keys_from_fds`).
     """
     sampled: int | None = None
     seen = data
     if max_error == 0 and data.rows > sample_rows:
-        rows = _sample(data, sample_rows, progress)
+        rows, exact = _sample(data, sample_rows, progress)
         seen, sampled = data.take(rows), len(rows)
-    found = discover_fds(seen, max_error, progress)
-    uccs = discover_uccs(seen, progress)
+        found = exact
+    else:
+        found = discover_fds(data, max_error, progress)
+        exact = found if max_error == 0 else discover_fds(data, 0, progress)
+    uccs = [] if has_duplicate_rows(data) else keys_from_fds(seen, exact)
     verifier, local = Verifier(data), Verifier(seen)
     limit = max_removals(max_error, data.rows)
 
@@ -163,7 +167,8 @@ def profile_table(
     while True:
         data = encode_rows(ref.display, ref.columns, list(rows.values()))
         found = discover_fds(data, max_error, progress)
-        uccs = [data.attributes.names_of(u) for u in discover_uccs(data, progress)]
+        exact = found if max_error == 0 else discover_fds(data, 0, progress)
+        uccs = [data.attributes.names_of(u) for u in keys_from_fds(data, exact)]
         evidence: dict[db.RowId, db.Row] = {}
         if max_error == 0:
             by_lhs: dict[tuple[str, ...], list[str]] = {}
