@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from dbarch.commands.normalize import register
 from dbarch.errors import DbarchError
+from dbarch.model.loader import load_model_text
 from tests.pgutil import run_sql
 
 
@@ -61,6 +62,12 @@ def test_csv_below_target_exits_1_with_json(tmp_path: Path, dev_url: str) -> Non
     decomposition = relation["decomposition"]
     assert decomposition["proof"]["lossless"] is True
     assert "SELECT DISTINCT zip, city FROM public.people" in decomposition["migration"]
+    # the model change is a model file dbarch reads back: the tables replacing people
+    model = load_model_text(json.dumps(decomposition["model"]), "change.json", "json")
+    assert [t.name for t in model.tables] == ["people", "people_zip"]
+    people = model.table("people")
+    assert people is not None and [c.name for c in people.columns] == ["id", "zip"]
+    assert [fk.references.table for fk in people.foreign_keys] == ["people_zip"]
     again = dbarch(_csv(tmp_path, DENORMALIZED), "--format", "json", "--dev-url", dev_url)
     assert again.stdout == done.stdout  # deterministic
 

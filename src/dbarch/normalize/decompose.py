@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from dbarch.ddl.render import (
     add_foreign_key,
@@ -23,6 +24,7 @@ from dbarch.ddl.render import (
     create_index,
     create_table,
 )
+from dbarch.model.dump import dump_model
 from dbarch.model.objects import (
     Column,
     ForeignKey,
@@ -214,6 +216,13 @@ def apply_plan(schema: Schema, plan: DecompositionPlan) -> Schema:
         else:
             tables.append(table)
     return schema.model_copy(update={"tables": tuple(tables)})
+
+
+def model_change(plan: DecompositionPlan, fmt: Literal["yaml", "json"]) -> str:
+    """The model change as a model file: the tables that replace the original one (the
+    original's name stays with the table that keeps its key); :func:`apply_plan` makes
+    the same change to a whole Schema."""
+    return dump_model(Schema(tables=plan.tables), fmt)
 
 
 def _key_statements(table: Table) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from dbarch.model.objects import FunctionalDependency, Table
 from dbarch.normalize.analysis import RelationReport
-from dbarch.normalize.decompose import table_key
+from dbarch.normalize.decompose import model_change, table_key
 from dbarch.normalize.discovery.ind import InclusionDependency
 from dbarch.normalize.forms import NormalForm
 from dbarch.normalize.proof import LosslessProof
@@ -78,6 +78,7 @@ def relation_json(report: RelationReport) -> dict[str, Any]:
             "tables": [_table(t) for t in report.plan.tables],
             "moved_columns": list(report.plan.moved),
             "lost_dependencies": [_fd(fd) for fd in report.proposal.lost],
+            "model": json.loads(model_change(report.plan, "json")),
             "migration": report.migration,
             "proof": _proof(report.proof) if report.proof else None,
         }
@@ -162,6 +163,8 @@ def _relation_text(report: RelationReport) -> list[str]:
             lines.append(f"    lost dependency: {_fd_text(fd.lhs, fd.rhs[0])}")
         if report.proof is not None:
             lines.append(f"  proof on the real rows: {_proof_text(report.proof)}")
+        lines.append(f"  model change ({report.plan.original.name} becomes these tables):")
+        lines.extend(f"    {line}" for line in model_change(report.plan, "yaml").splitlines())
         lines.append("  migration:")
         lines.extend(
             f"    {line}" if line else "" for line in (report.migration or "").splitlines()
