@@ -115,8 +115,12 @@ def test_user_errors_exit_2(tmp_path: Path) -> None:
     assert error.returncode == 2 and "--max-error" in error.stderr
     table = dbarch(_csv(tmp_path, DENORMALIZED), "--table", "x")
     assert table.returncode == 2 and "--table applies to database sources" in table.stderr
-    other = dbarch(str(tmp_path))
+    model = tmp_path / "model.yaml"
+    model.write_text("tables: []\n", encoding="utf-8")
+    other = dbarch(str(model))
     assert other.returncode == 2 and "not a normalize source" in other.stderr
+    nothing = dbarch(str(tmp_path))
+    assert nothing.returncode == 2 and "directory has no .sql files" in nothing.stderr
 
 
 def test_database_source(fresh_db: str, dev_url: str) -> None:
@@ -195,3 +199,33 @@ def test_header_only_csv_is_one_empty_relation(tmp_path: Path) -> None:
         {"lhs": [], "rhs": "b", "error": 0.0},
     ]
     assert relation["keys"] == [[]] and relation["normal_form"] == "BCNF"
+
+
+def test_sql_source_goes_through_the_dev_database(tmp_path: Path, dev_url: str) -> None:
+    (tmp_path / "1_schema.sql").write_text(
+        "CREATE TABLE region (id integer PRIMARY KEY);\n"
+        "CREATE TABLE shop (id integer PRIMARY KEY, zip text NOT NULL, city text NOT NULL,\n"
+        "                   region integer NOT NULL REFERENCES region);\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "2_data.sql").write_text(
+        "INSERT INTO region VALUES (1), (2);\n"
+        "INSERT INTO shop SELECT i, 'z' || i % 4, 'c' || i % 4, 1 + i % 4 % 2\n"
+        "FROM generate_series(1, 20) i;\n",
+        encoding="utf-8",
+    )
+    done = dbarch(str(tmp_path), "--table", "shop", "--format", "json", "--dev-url", dev_url)
+    assert done.returncode == 1, done.stderr
+    out = json.loads(done.stdout)
+    assert out["source"] == str(tmp_path)
+    [shop] = out["relations"]
+    assert shop["rows"] == 20 and shop["normal_form"] == "2NF"
+    decomposition = shop["decomposition"]
+    assert decomposition["proof"]["lossless"] is True
+    # the declared foreign key on region moved with the column
+    moved = [t for t in decomposition["tables"] if "region" in t["columns"]]
+    assert [r["table"] for t in moved for r in t["references"]] == ["region"]
+    broken = tmp_path / "3_more.sql"
+    broken.write_text("INSERT INTO shop VALUES (1, 'x', 'y', 1);\n", encoding="utf-8")
+    done = dbarch(str(tmp_path), "--dev-url", dev_url)
+    assert done.returncode == 2 and "3_more.sql:1:" in done.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dbarch.ddl import to_ddl
-from dbarch.model.objects import Column, PrimaryKey, Schema, Table
+from dbarch.model.objects import Column, ForeignKey, PrimaryKey, Reference, Schema, Table
 from dbarch.normalize.decompose import apply_plan, migration_sql, plan_decomposition, table_key
 from dbarch.normalize.forms import NormalForm
 from dbarch.normalize.proof import natural_join
@@ -134,3 +134,29 @@ def test_the_proof_joins_each_part_on_its_key() -> None:
     assert [t.name for t in reordered] == ["orders", "orders_zip", "orders_customer_id"]
     sql = natural_join(reordered, ["order_id", "customer_id", "zip", "city"])
     assert sql.index("public.orders_customer_id") < sql.index("public.orders_zip")
+
+
+def test_a_foreign_key_moves_with_its_columns() -> None:
+    relation = named_relation("id, zip, city", "id -> zip; zip -> city")
+    table = Table(
+        name="people",
+        columns=tuple(Column(name=c, type="text", nullable=False) for c in ("id", "zip", "city")),
+        primary_key=PrimaryKey(columns=("id",)),
+        foreign_keys=(
+            ForeignKey(
+                name="fk_people_city",
+                columns=("city",),
+                references=Reference(table="cities", columns=("name",)),
+            ),
+        ),
+    )
+    plan = plan_decomposition(table, relation, relation.proposal(NormalForm.NF3))
+    main, zips = plan.tables
+    assert [fk.references.table for fk in main.foreign_keys] == ["people_zip"]
+    assert [(fk.name, fk.columns, fk.references.table) for fk in zips.foreign_keys] == [
+        (None, ("city",), "cities")
+    ]
+    assert (
+        "ALTER TABLE public.people_zip ADD FOREIGN KEY (city) REFERENCES public.cities(name)"
+        in (migration_sql(plan))
+    )

@@ -164,11 +164,20 @@ def plan_decomposition(
             )
             for c in part.columns
         )
+        # a foreign key of the original whose columns all moved here moves along (unnamed:
+        # the original's constraint keeps its name until the contract step drops it)
+        carried = tuple(
+            fk.model_copy(update={"name": None})
+            for fk in table.foreign_keys
+            if set(fk.columns) <= set(part.columns)
+            and not set(fk.columns) <= set(main_part.columns)
+        )
         new_tables.append(
             Table(
                 name=_name(table.name, part.key or part.columns, taken),
                 schema=table.schema_,
                 columns=new_columns,
+                foreign_keys=carried,
                 **_key_constraint(part.key, columns),  # type: ignore[arg-type]
             )
         )
@@ -249,7 +258,7 @@ def migration_sql(plan: DecompositionPlan) -> str:
     original_fks = set(plan.original.foreign_keys)
     for t in plan.tables:
         for fk in t.foreign_keys:
-            if fk not in original_fks:
+            if t is not plan.main or fk not in original_fks:
                 out.append(add_foreign_key(t, fk, only=False))
     if plan.moved:
         out.append(

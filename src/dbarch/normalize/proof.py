@@ -137,6 +137,24 @@ def as_text(plan: DecompositionPlan) -> DecompositionPlan:
     )
 
 
+def self_contained(plan: DecompositionPlan) -> DecompositionPlan:
+    """``plan`` without the foreign keys that point at tables outside it: for a scratch copy
+    that holds only the original table's rows."""
+    inside = {(t.schema_, t.name) for t in plan.tables}
+
+    def local(table: Table) -> Table:
+        fks = tuple(
+            fk
+            for fk in table.foreign_keys
+            if (fk.references.schema_, fk.references.table) in inside
+        )
+        return table.model_copy(update={"foreign_keys": fks})
+
+    return DecompositionPlan(
+        local(plan.original), local(plan.main), tuple(map(local, plan.new_tables)), plan.moved
+    )
+
+
 def _bare(table: Table, as_text: bool) -> Table:
     """``table`` with only its columns (types, or text) and keys: enough to hold its rows."""
     columns = tuple(

@@ -18,11 +18,18 @@ from dbarch.normalize.discovery.profile import profile_data, profile_table
 from dbarch.normalize.discovery.progress import Progress, silent
 from dbarch.normalize.fd import NormalizeError
 from dbarch.normalize.forms import NormalForm
-from dbarch.normalize.proof import as_text, copy_rows, load_rows, prove_lossless
+from dbarch.normalize.proof import (
+    as_text,
+    copy_rows,
+    load_rows,
+    prove_lossless,
+    self_contained,
+)
 from dbarch.pg.connect import connect
-from dbarch.pg.devdb import dev_server
+from dbarch.pg.devdb import DevServer, dev_server
 from dbarch.pg.introspect import inspect_database
 from dbarch.pg.redact import redact
+from dbarch.pg.sqlfiles import apply_sql, read_sql_source
 
 
 @dataclass(frozen=True)
@@ -84,22 +91,53 @@ def _prove(
 ) -> list[RelationReport]:
     if not any(r.plan for r in reports):
         return reports
-    proven = []
     with dev_server(dev_url) as server:
-        for report in reports:
-            if report.plan is None:
-                proven.append(report)
-                continue
-            with server.scratch() as scratch:
-                if database:
-                    typed = copy_rows(source, report.plan.original, scratch)
-                else:
-                    load_rows(scratch, report.plan.original, csv_rows(Path(source))[1])
-                    typed = True
-                proof = prove_lossless(scratch, report.plan if typed else as_text(report.plan))
-            proof = dataclasses.replace(proof, typed=typed)
-            proven.append(dataclasses.replace(report, proof=proof))
+        return _prove_on(server, reports, source, database)
+
+
+def _prove_on(
+    server: DevServer, reports: list[RelationReport], source: str, database: bool
+) -> list[RelationReport]:
+    """Each proposed plan run on a scratch copy of its rows on ``server``."""
+    proven = []
+    for report in reports:
+        if report.plan is None:
+            proven.append(report)
+            continue
+        with server.scratch() as scratch:
+            if database:
+                typed = copy_rows(source, report.plan.original, scratch)
+            else:
+                load_rows(scratch, report.plan.original, csv_rows(Path(source))[1])
+                typed = True
+            plan = self_contained(report.plan)
+            proof = prove_lossless(scratch, plan if typed else as_text(plan))
+        proof = dataclasses.replace(proof, typed=typed)
+        proven.append(dataclasses.replace(report, proof=proof))
     return proven
+
+
+def _sql_source(
+    path: Path,
+    table: str | None,
+    target: NormalForm,
+    max_error: float,
+    dev_url: str | None,
+    prove: bool,
+    sample_rows: int,
+    progress: Progress,
+) -> NormalizeResult:
+    """SQL (schema and rows) applied in name order to a scratch database on the dev
+    server, which is then read like a live database."""
+    scripts = read_sql_source(path)
+    with dev_server(dev_url) as server, server.scratch() as dsn:
+        with connect(dsn) as conn:
+            for filename, text in scripts:
+                apply_sql(conn, text, filename)
+        reports, inds = _database(dsn, table, target, max_error, sample_rows, progress)
+        if prove and any(r.plan for r in reports):
+            reports = _prove_on(server, reports, dsn, True)
+    return NormalizeResult(str(path), tuple(reports), tuple(inds))
 
 
 def normalize_source(
@@ -121,14 +159,18 @@ def normalize_source(
     if is_database(source):
         reports, inds = _database(source, table, target, max_error, sample_rows, progress)
         shown, found_inds = redact(source), tuple(inds)
+    elif Path(source).is_dir() or Path(source).suffix.lower() == ".sql":
+        return _sql_source(
+            Path(source), table, target, max_error, dev_url, prove, sample_rows, progress
+        )
     else:
         if table is not None:
             raise NormalizeError("--table applies to database sources, not to a CSV file")
         path = Path(source)
         if path.suffix.lower() != ".csv":
             raise NormalizeError(
-                f"{source}: not a normalize source (expected a .csv file or a "
-                "postgresql:// connection string)"
+                f"{source}: not a normalize source (expected a .csv file, a .sql file or a "
+                "directory of them, or a postgresql:// connection string)"
             )
         profile = profile_data(load_csv(path), max_error, progress, sample_rows)
         reports = [analyze_profile(profile, csv_table(profile), target)]
