@@ -50,7 +50,9 @@ def normalize(
     source: Annotated[
         str,
         typer.Argument(
-            metavar="SOURCE", help="A CSV file (one relation) or a postgresql:// database."
+            metavar="SOURCE",
+            help="A CSV file (one relation), a .sql file or directory of them (schema and "
+            "rows, run on the dev database), or a postgresql:// database.",
         ),
     ],
     table: Annotated[
