@@ -49,7 +49,12 @@ from dbarch.model.objects import (
 )
 from dbarch.pg.connect import connect
 from dbarch.pg.devdb import DevServer
-from dbarch.pg.introspect import CatalogReader, inspect_database, inspect_dsn
+from dbarch.pg.introspect import (
+    CatalogReader,
+    inspect_database,
+    inspect_dsn,
+    snapshot_sharer,
+)
 from dbarch.pg.introspect_common import column_grants, privileges
 from dbarch.pg.introspect_text import (
     element_decorations,
@@ -1090,6 +1095,42 @@ def test_catalog_reader_answers_in_the_order_asked(fresh_db: str) -> None:
         slow = catalog.ask("SELECT pg_sleep(0.1), clock_timestamp() AS at")
         fast = catalog.ask("SELECT clock_timestamp() AS at")
         assert fast.result()[0]["at"] > slow.result()[0]["at"]
+
+
+def test_two_connections_on_one_snapshot_read_what_one_reads(rich: Inspected) -> None:
+    # inspect_dsn reads half the families on a second connection; inspect_database one
+    assert inspect_dsn(rich.dsn) == rich.schema
+
+
+def test_the_snapshot_sharer_sees_the_snapshot_not_later_commits(fresh_db: str) -> None:
+    with connect(fresh_db) as conn, conn.transaction(force_rollback=True):
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        with snapshot_sharer(conn, fresh_db) as helper:
+            assert helper is not None
+            run_sql(fresh_db, "CREATE TABLE late (id integer)")
+            seen = "SELECT count(*) FROM pg_class WHERE relname = 'late'"
+            assert helper.execute(seen).fetchone() == (0,)
+            assert conn.execute(seen).fetchone() == (0,)
+        assert helper.closed
+
+
+def test_without_a_second_connection_one_reads_alone(fresh_db: str) -> None:
+    run_sql(
+        fresh_db,
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'intro_single')"
+        " THEN CREATE ROLE intro_single LOGIN CONNECTION LIMIT 1; END IF; END $$;"
+        "CREATE TABLE t (id integer PRIMARY KEY);"
+        "GRANT SELECT ON t TO intro_single;",
+    )
+    single = make_conninfo(fresh_db, user="intro_single")
+    assert [t.name for t in inspect_dsn(single).tables] == ["t"]
+    # a helper on another database cannot take the snapshot: it is given up
+    other = make_conninfo(fresh_db, dbname="postgres")
+    with connect(fresh_db) as conn, conn.transaction(force_rollback=True):
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        with snapshot_sharer(conn, other) as helper:
+            assert helper is None
+        assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
 def test_inspect_dsn_reports_unreachable_databases_without_passwords(fresh_db: str) -> None:

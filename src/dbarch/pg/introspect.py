@@ -5,9 +5,11 @@ The catalog is read with a fixed number of queries (one per object family, see
 with ``search_path = public, pg_catalog`` so that PostgreSQL's deparsers print SQL
 fragments in the model's canonical form. The queries are queued up front and run one
 after another on a worker thread (:class:`CatalogReader`), so the rows of one family
-become model objects while the server is still answering the next queries. Objects in
-system schemas and objects that belong to an extension are left out; extensions
-themselves are listed.
+become model objects while the server is still answering the next queries; with
+:func:`inspect_dsn`, half of them run on a second connection whose transaction imports
+the first one's snapshot (as ``pg_dump -j`` does), so both read the same catalog state
+and the server answers on two cores. Objects in system schemas and objects that belong
+to an extension are left out; extensions themselves are listed.
 
 Forms chosen where the model leaves a choice:
 
@@ -49,12 +51,15 @@ serialization options of aggregates.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from psycopg import pq
 from psycopg.rows import dict_row
+from psycopg.sql import SQL, Literal
 
 from dbarch.errors import DatabaseError
 from dbarch.gcpause import cycle_collector_paused
@@ -81,40 +86,20 @@ from dbarch.pg.introspect_types import extensions, schemas, sequences, user_type
 MIN_SERVER_VERSION = 150000
 
 
-class CatalogReader:
-    """Runs catalog queries one after another on a worker thread.
-
-    Queries are asked for all at once and answered in order, so the rows of one family
-    become model objects while the server still works on the next ones; only the worker
-    uses the connection until the catalog is closed.
-    """
+class _Lane:
+    """One connection and the worker thread that alone uses it while a reader is open."""
 
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self._cursor = conn.cursor(row_factory=dict_row)
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbarch-catalog")
-
-    def __enter__(self) -> CatalogReader:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        # queries not yet started are dropped; one running is waited for, so the
-        # connection is free again when the transaction is rolled back
-        self._worker.shutdown(wait=True, cancel_futures=True)
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dbarch-catalog")
 
     def rows(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
         """The rows of ``query`` as dicts (on the worker thread)."""
         self._cursor.execute(query, params)
         return self._cursor.fetchall()
 
-    def ask(self, query: str, params: dict[str, Any] | None = None) -> Future[list[Row]]:
-        """The rows of ``query``, once the queries asked before it are answered."""
-        return self._worker.submit(self.rows, query, params)
-
-    def ask_indexes(self) -> Future[list[Row]]:
+    def indexes(self) -> list[Row]:
         """Index rows, each with its ``elements`` and, when needed, its ``definition``."""
-        return self._worker.submit(self._indexes)
-
-    def _indexes(self) -> list[Row]:
         indexes = self.rows(sql.INDEXES)
         elements = group_by(self.rows(sql.INDEX_ELEMENTS), "index_oid")
         undecided = undecided_indexes(indexes, elements)
@@ -130,6 +115,52 @@ class CatalogReader:
             }
             for index in indexes
         ]
+
+
+class CatalogReader:
+    """Runs catalog queries on worker threads, one after another on each connection.
+
+    Queries are asked for all at once and answered in order, so the rows of one family
+    become model objects while the server still works on the next ones. With a
+    ``helper`` connection (in a transaction on the same snapshot), the queries asked on
+    lane 1 run there, beside those of lane 0 on ``conn``; without one, every lane is
+    ``conn``. Only the workers use the connections until the reader is closed.
+    """
+
+    def __init__(
+        self, conn: psycopg.Connection[Any], helper: psycopg.Connection[Any] | None = None
+    ) -> None:
+        self._lanes = [_Lane(conn)] + ([_Lane(helper)] if helper is not None else [])
+
+    def __enter__(self) -> CatalogReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        # queries not yet started are dropped; those running are waited for, so the
+        # connections are free again when the transactions are rolled back
+        for lane in self._lanes:
+            lane.worker.shutdown(wait=True, cancel_futures=True)
+
+    def _lane(self, number: int) -> _Lane:
+        return self._lanes[min(number, len(self._lanes) - 1)]
+
+    def ask(
+        self, query: str, params: dict[str, Any] | None = None, lane: int = 0
+    ) -> Future[list[Row]]:
+        """The rows of ``query``, once the queries asked before it on its lane are
+        answered."""
+        chosen = self._lane(lane)
+        return chosen.worker.submit(chosen.rows, query, params)
+
+    def ask_everywhere(self, query: str) -> Future[list[Row]]:
+        """The rows of ``query`` run first on every connection (settings); lane 0's."""
+        asked = [lane.worker.submit(lane.rows, query, None) for lane in self._lanes]
+        return asked[0]
+
+    def ask_indexes(self, lane: int = 0) -> Future[list[Row]]:
+        """Index rows, each with its ``elements`` and, when needed, its ``definition``."""
+        chosen = self._lane(lane)
+        return chosen.worker.submit(chosen.indexes)
 
 
 def _referenced_roles(schema: Schema, ctx: Context) -> list[str]:
@@ -180,40 +211,42 @@ def _roles(rows: list[Row], referenced: list[str]) -> list[Role]:
 
 
 def _read(catalog: CatalogReader) -> Schema:
-    setup = catalog.ask(sql.SETUP).result()[0]
+    setup = catalog.ask_everywhere(sql.SETUP).result()[0]
     if setup["server_version"] < MIN_SERVER_VERSION:
         raise DatabaseError(
             f"PostgreSQL 15 or newer is needed; the server is {setup['server_version']}"
         )
     ctx = Context(current_user=setup["current_user"])
-    # asked in the order the answers are needed; the heaviest families come first
+    # asked in the order the answers are needed, the heaviest families first, on two
+    # lanes of about equal work (one connection when there is no helper)
     relations_asked = catalog.ask(sql.RELATIONS)
     sequences_asked = catalog.ask(sql.SEQUENCES)
     columns_asked = catalog.ask(sql.COLUMNS)
-    indexes_asked = catalog.ask_indexes()
-    constraints_asked = catalog.ask(sql.CONSTRAINTS)
+    indexes_asked = catalog.ask_indexes(lane=1)
+    constraints_asked = catalog.ask(sql.CONSTRAINTS, lane=1)
     later = {
-        name: catalog.ask(getattr(sql, name))
-        for name in (
-            "TRIGGERS",
-            "POLICIES",
-            "TYPES",
-            "DOMAIN_CHECKS",
-            "SCHEMAS",
-            "EXTENSIONS",
-            "FUNCTIONS",
-            "AGGREGATES",
+        name: catalog.ask(getattr(sql, name), lane=lane)
+        for name, lane in (
+            ("TRIGGERS", 1),
+            ("POLICIES", 1),
+            ("TYPES", 0),
+            ("DOMAIN_CHECKS", 0),
+            ("SCHEMAS", 0),
+            ("EXTENSIONS", 0),
+            ("FUNCTIONS", 0),
+            ("AGGREGATES", 0),
         )
     }
+    # built in the order the rows usually arrive
     relations = relations_asked.result()
     sequence_rows = sequences_asked.result()
     identities = {
         (s["table_oid"], s["column_number"]): s for s in sequence_rows if s["dependency"] == "i"
     }
-    columns = group_by(columns_asked.result(), "relid")
-    built_columns = table_columns(relations, columns, identities)
     indexes = group_by(indexes_asked.result(), "relid")
     built_indexes = plain_indexes(indexes)
+    columns = group_by(columns_asked.result(), "relid")
+    built_columns = table_columns(relations, columns, identities)
     constraints = table_constraints(group_by(constraints_asked.result(), "relid"), indexes, columns)
     rows = {name: asked.result() for name, asked in later.items()}
     parts = RelationParts(
@@ -245,12 +278,15 @@ def _read(catalog: CatalogReader) -> Schema:
     return canonical(schema.model_copy(update={"roles": tuple(roles)}))
 
 
-def inspect_database(conn: psycopg.Connection[Any]) -> Schema:
+def inspect_database(conn: psycopg.Connection[Any], *, helper_dsn: str | None = None) -> Schema:
     """The schema of the database ``conn`` is connected to, in canonical order.
 
     Runs in a transaction (a savepoint if one is open) that is rolled back, so the
     connection's settings are as they were; raises :class:`DatabaseError` when the
-    server refuses a query or is older than PostgreSQL 15.
+    server refuses a query or is older than PostgreSQL 15. With ``helper_dsn`` (the
+    same database) and no transaction open, half the queries run on a second connection
+    that shares the transaction's snapshot (as ``pg_dump -j`` does); when that
+    connection cannot be had, everything runs on ``conn``.
     """
     status = conn.info.transaction_status
     if status == pq.TransactionStatus.INERROR:
@@ -259,16 +295,51 @@ def inspect_database(conn: psycopg.Connection[Any]) -> Schema:
         with conn.transaction(force_rollback=True), cycle_collector_paused():
             if status == pq.TransactionStatus.IDLE:
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            with CatalogReader(conn) as catalog:
+            fresh = status == pq.TransactionStatus.IDLE
+            with (
+                snapshot_sharer(conn, helper_dsn if fresh else None) as helper,
+                CatalogReader(conn, helper) as catalog,
+            ):
                 return _read(catalog)
     except psycopg.Error as exc:
         raise DatabaseError(f"cannot read the catalog: {exc}") from exc
 
 
+@contextmanager
+def snapshot_sharer(
+    conn: psycopg.Connection[Any], dsn: str | None
+) -> Iterator[psycopg.Connection[Any] | None]:
+    """A second connection to ``dsn`` in a read-only transaction on the snapshot that
+    ``conn``'s new transaction exports, rolled back and closed afterwards; ``None``
+    without ``dsn`` or when the server does not give one (connection limits, a pooler
+    that sends it to another server...)."""
+    if dsn is None:
+        yield None
+        return
+    snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()
+    try:
+        helper = connect(dsn)
+    except DatabaseError:
+        yield None
+        return
+    with helper:
+        try:
+            helper.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            helper.execute(SQL("SET TRANSACTION SNAPSHOT {}").format(Literal(snapshot[0])))
+        except psycopg.Error:
+            yield None
+            return
+        try:
+            yield helper
+        finally:
+            helper.rollback()
+
+
 def inspect_dsn(dsn: str) -> Schema:
-    """:func:`inspect_database` of a new connection to ``dsn``, closed afterwards.
+    """:func:`inspect_database` of a new connection to ``dsn`` (with a helper connection
+    on the same snapshot), closed afterwards.
 
     Raises :class:`DatabaseError` (with any password masked) when it cannot connect.
     """
     with connect(dsn) as conn:
-        return inspect_database(conn)
+        return inspect_database(conn, helper_dsn=dsn)
