@@ -2,16 +2,20 @@
 
 Each file is applied in one transaction, statement by statement (PostgreSQL's own grammar,
 through pglast, finds where statements end), so an error names the file, line and column
-PostgreSQL pointed at, or the line where the failing statement starts.
+PostgreSQL pointed at, or the line where the failing statement starts. ``COPY ... FROM
+stdin`` followed by its rows and a ``\\.`` line (what pg_dump writes) is run as psql runs
+it, the rows sent through the COPY protocol; an error in a row names its line.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from pglast import ast, parse_sql
 from pglast.parser import ParseError, Token, scan, split
 
 from dbarch.errors import DatabaseError, Location, SourceError
@@ -22,6 +26,11 @@ _NAIVE_COPY = re.compile(r"^[ \t]*COPY\b[^;]*\bFROM\s+STDIN\b", re.IGNORECASE | 
 _NOT_IN_TRANSACTION = "25001"
 # pg_dump (15.14+, 16.10+, 17.6+) brackets its output with these; they only guard psql.
 _DUMP_RESTRICT = re.compile(r"^\\(?:un)?restrict [A-Za-z0-9]+[ \t]*$", re.MULTILINE)
+_COPY_WORD = re.compile(r"\bCOPY\b", re.IGNORECASE)
+_STATEMENT_END = re.compile(r";[ \t]*(?:--[^\n]*)?(?:\r?\n|\Z)")
+_END_OF_ROWS = re.compile(r"^\\\.[ \t]*\r?(?:\n|\Z)", re.MULTILINE)
+_COPY_ROW_LINE = re.compile(r"\bline (\d+)")
+_MAX_COPY_ENDS = 50  # semicolons tried as the end of one COPY statement
 
 
 def read_sql_source(path: Path) -> list[tuple[str, str]]:
@@ -82,8 +91,8 @@ def _meta_message(command: str) -> str:
 
 
 _COPY_MESSAGE = (
-    "COPY ... FROM stdin with inline data is a psql feature, not supported: the file is sent "
-    "to PostgreSQL as plain SQL"
+    "COPY ... FROM stdin: its rows cannot be told apart (end the statement with ';' at the "
+    "end of its line, the rows on the lines after it, then a line \\.)"
 )
 
 
@@ -108,6 +117,13 @@ def _statements(text: str) -> list[slice] | None:
         return None
 
 
+def _details(diag: psycopg.errors.Diagnostic, *, context: bool = False) -> list[str]:
+    lines = [f"DETAIL: {diag.message_detail}"] if diag.message_detail else []
+    lines += [f"HINT: {diag.message_hint}"] if diag.message_hint else []
+    lines += [f"CONTEXT: {diag.context.strip()}"] if context and diag.context else []
+    return lines
+
+
 def _error_for(
     exc: psycopg.Error, text: str, filename: str, sent: slice, *, one_statement: bool
 ) -> SourceError:
@@ -118,9 +134,7 @@ def _error_for(
         where = _location(filename, text, sent.start, column=False)
     else:
         where = Location(filename)
-    lines = [f"{where}: {diag.message_primary or str(exc).strip()}"]
-    lines += [f"DETAIL: {diag.message_detail}"] if diag.message_detail else []
-    lines += [f"HINT: {diag.message_hint}"] if diag.message_hint else []
+    lines = [f"{where}: {diag.message_primary or str(exc).strip()}", *_details(diag)]
     if diag.sqlstate == _NOT_IN_TRANSACTION:
         lines.append(
             "dbarch applies each SQL file in one transaction; put this statement in a file "
@@ -129,26 +143,113 @@ def _error_for(
     return SourceError("\n".join(lines))
 
 
+@dataclass(frozen=True)
+class _CopyIn:
+    """A ``COPY ... FROM stdin`` statement and the rows written after it."""
+
+    statement: slice
+    rows: slice
+
+
+def _copy_in_at(text: str, start: int) -> tuple[_CopyIn, int] | None:
+    """The ``COPY ... FROM stdin`` statement at ``start`` with its rows, and where the text
+    goes on after their ``\\.`` line; None when no such statement starts there."""
+    for tried, end in enumerate(_STATEMENT_END.finditer(text, start)):
+        if tried == _MAX_COPY_ENDS:
+            return None
+        statement = slice(start, end.start() + 1)
+        try:
+            parsed = parse_sql(text[statement])
+        except ParseError:
+            continue  # a semicolon inside the statement (a quoted delimiter...)
+        copy = parsed[0].stmt if len(parsed) == 1 else None
+        if not isinstance(copy, ast.CopyStmt) or not copy.is_from or copy.filename:
+            return None
+        if copy.is_program:
+            return None
+        finish = _END_OF_ROWS.search(text, end.end())
+        if finish is None:
+            return _CopyIn(statement, slice(end.end(), len(text))), len(text)
+        return _CopyIn(statement, slice(end.end(), finish.start())), finish.end()
+    return None
+
+
+def _statement_starts(before: str) -> bool:
+    """True when a statement starts right after ``before`` (whole statements, each ended
+    by a semicolon, and comments)."""
+    try:
+        tokens = [t for t in scan(before) if t.name not in ("SQL_COMMENT", "C_COMMENT")]
+    except ParseError:
+        return False
+    return not tokens or tokens[-1].name == "ASCII_59"
+
+
+def _pieces(text: str) -> list[slice | _CopyIn]:
+    """``text`` cut into SQL and ``COPY ... FROM stdin`` with its rows, in order."""
+    pieces: list[slice | _CopyIn] = []
+    position = 0
+    for candidate in _COPY_WORD.finditer(text):
+        start = candidate.start()
+        if start < position or not _statement_starts(text[position:start]):
+            continue  # within rows, a literal, a comment or another statement
+        found = _copy_in_at(text, start)
+        if found is not None:
+            copy_in, position_after = found
+            pieces += [slice(position, start), copy_in]
+            position = position_after
+    return [*pieces, slice(position, len(text))]
+
+
+def _shifted(statements: list[slice], piece: slice) -> list[slice]:
+    """Slices of ``text[piece]`` as slices of ``text``."""
+    return [slice(piece.start + part.start, piece.start + part.stop) for part in statements]
+
+
+def _copy_error(exc: psycopg.Error, text: str, filename: str, copy_in: _CopyIn) -> SourceError:
+    """The error of a COPY, at the line of the row PostgreSQL names."""
+    diag = exc.diag
+    row = _COPY_ROW_LINE.search(diag.context or "")
+    if row is not None:
+        first = _location(filename, text, copy_in.rows.start, column=False)
+        where = Location(filename, (first.line or 1) + int(row.group(1)) - 1)
+    else:
+        where = _location(filename, text, copy_in.statement.start, column=False)
+    message = diag.message_primary or str(exc).strip()
+    return SourceError("\n".join([f"{where}: {message}", *_details(diag, context=True)]))
+
+
 def apply_sql(conn: psycopg.Connection[Any], text: str, filename: str) -> None:
     """Run the SQL script ``text`` on ``conn`` in one transaction: all of it, or nothing.
 
-    Raises SourceError ``FILE:LINE:COL: message`` for PostgreSQL's complaint, and for psql
-    meta-commands (``\\connect``, ``COPY ... FROM stdin`` data), which need psql; pg_dump's
-    ``\\restrict``/``\\unrestrict`` lines are skipped.
+    ``COPY ... FROM stdin`` with its rows (ended by a ``\\.`` line) is run as psql runs
+    it; pg_dump's ``\\restrict``/``\\unrestrict`` lines are skipped. Raises SourceError
+    ``FILE:LINE:COL: message`` for PostgreSQL's complaint, and for other psql
+    meta-commands (``\\connect``...), which need psql.
     """
     text = _DUMP_RESTRICT.sub(lambda m: " " * len(m.group()), text)
-    psql_only = _find_psql_only(text)
-    if psql_only is not None:
-        offset, message = psql_only
-        raise SourceError(f"{_location(filename, text, offset, column=False)}: {message}")
-    statements = _statements(text)
-    pieces = [slice(0, len(text))] if statements is None else statements
-    sent = slice(0, 0)
+    pieces = _pieces(text)
+    for piece in pieces:
+        if isinstance(piece, slice) and (psql_only := _find_psql_only(text[piece])):
+            offset, message = psql_only
+            where = _location(filename, text, piece.start + offset, column=False)
+            raise SourceError(f"{where}: {message}")
+    sent: slice | _CopyIn = slice(0, 0)
+    one_statement = True
     try:
         with conn.transaction():
-            for sent in pieces:
-                conn.execute(text[sent])
+            for piece in pieces:
+                if isinstance(piece, _CopyIn):
+                    sent = piece
+                    with conn.cursor().copy(text[piece.statement]) as copy:
+                        copy.write(text[piece.rows])
+                    continue
+                statements = _statements(text[piece])
+                one_statement = statements is not None
+                for sent in _shifted(statements, piece) if statements is not None else [piece]:
+                    conn.execute(text[sent])
     except psycopg.Error as exc:
         if exc.diag.sqlstate is None:
             raise DatabaseError(f"{filename}: {str(exc).strip()}") from None
-        raise _error_for(exc, text, filename, sent, one_statement=statements is not None) from None
+        if isinstance(sent, _CopyIn):
+            raise _copy_error(exc, text, filename, sent) from None
+        raise _error_for(exc, text, filename, sent, one_statement=one_statement) from None
