@@ -173,4 +173,15 @@ CASES = [
             renamed_piece("u", "primary_key", "u_pkey", "t_pkey"),
         ),
     ),
+    Case(
+        # the drop runs after the rename: it names the table as it is then
+        "rename a table in another schema and drop one of its columns",
+        "CREATE SCHEMA s; CREATE TABLE s.t (id integer PRIMARY KEY, name text, o text);"
+        "INSERT INTO s.t SELECT g, 'n' || g, 'o' FROM generate_series(1, 50) g;",
+        "CREATE SCHEMA s; CREATE TABLE s.u (id integer, name text,"
+        " CONSTRAINT t_pkey PRIMARY KEY (id));",
+        query="SELECT id, name FROM s.t ORDER BY 1",
+        query_after="SELECT id, name FROM s.u ORDER BY 1",
+        declare=renamed_table("u", "t"),
+    ),
 ]

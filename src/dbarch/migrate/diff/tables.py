@@ -38,6 +38,7 @@ from dbarch.migrate.diff.changes import (
     SetTriggerState,
     ValidateConstraint,
     name_of,
+    named_like,
 )
 from dbarch.migrate.diff.context import Context, DiffError, Tagged
 from dbarch.migrate.diff.graph import check_key
@@ -147,7 +148,9 @@ def _columns(ctx: Context, old: Table, new: Table, what: str) -> list[Tagged]:
     )
     for column in dropped:
         if column.name not in inherited:
-            out.append((column_key(old, column.name), DropColumn(table=old, column=column)))
+            # runs with the alterations, after a rename of the table: named as it is then
+            drop = DropColumn(table=named_like(old, new), column=column)
+            out.append((column_key(old, column.name), drop))
     for old_column, new_column in pairs:
         if old_column.name != new_column.name and new_column.name not in inherited:
             rename = RenameColumn(table=new, old=old_column.name, new=new_column.name)
