@@ -53,6 +53,7 @@ def test_csv_below_target_exits_1_with_json(tmp_path: Path, dev_url: str) -> Non
     out = json.loads(done.stdout)
     [relation] = out["relations"]
     assert "inclusion_dependencies" not in out
+    assert "composite_inclusion_dependencies" not in out
     assert {"lhs": ["zip"], "rhs": "city", "error": 0.0} in relation["fds"]
     assert relation["keys"] == [["id"]]
     assert relation["normal_form"] == "2NF"
@@ -143,6 +144,8 @@ def test_database_source(fresh_db: str, dev_url: str) -> None:
         for i in out["inclusion_dependencies"]
     }
     assert ("city", "city", "name") in inds
+    assert out["composite_inclusion_dependencies"] == []
+    assert out["composite_candidates_unchecked"] == 0
     only = dbarch(fresh_db, "--table", "city", "--no-prove")
     assert only.returncode == 0, only.stdout
     unknown = dbarch(fresh_db, "--table", "nope")

@@ -100,6 +100,48 @@ def test_inclusion_dependencies(fresh_db: str) -> None:
     assert not any(d == r for d, r in found)
 
 
+COMPOSITE = """
+CREATE TABLE offices (country text, code integer, name text, PRIMARY KEY (country, code));
+INSERT INTO offices SELECT c, i, c || i FROM unnest(ARRAY['ch', 'fr']) c,
+                                               generate_series(1, 5) i;
+CREATE TABLE desks (id integer PRIMARY KEY, country text, office integer, seat integer,
+                    FOREIGN KEY (country, office) REFERENCES offices);
+INSERT INTO desks SELECT i, CASE WHEN i % 2 = 0 THEN 'ch' ELSE 'fr' END, 1 + i % 5, i % 3
+FROM generate_series(1, 40) i;
+INSERT INTO desks VALUES (41, NULL, 9, 0);  -- MATCH SIMPLE: a NULL exempts the row
+CREATE TABLE visits (at integer PRIMARY KEY, land text, site integer, badge integer);
+INSERT INTO visits SELECT i, CASE WHEN i % 3 = 0 THEN 'fr' ELSE 'ch' END, 1 + i % 4, i
+FROM generate_series(1, 30) i;
+CREATE TABLE strays (id integer PRIMARY KEY, land text, site integer);
+INSERT INTO strays VALUES (101, 'ch', 1), (102, 'fr', 2), (103, 'ch', 5);
+"""
+
+
+def test_composite_inclusion_dependencies(fresh_db: str, dev_url: str) -> None:
+    run_sql(fresh_db, COMPOSITE)
+    result = normalize_source(fresh_db, dev_url=dev_url, prove=False)
+    assert result.composite_inds is not None and result.composite_inds.unchecked == 0
+    found = {(str(i.dependent), str(i.referenced)): i.declared for i in result.composite_inds.found}
+    assert found == {
+        ("public.desks(country, office)", "public.offices(country, code)"): True,
+        ("public.visits(land, site)", "public.offices(country, code)"): False,
+        ("public.strays(land, site)", "public.offices(country, code)"): False,
+    }
+
+
+def test_a_pair_that_is_not_contained_together_is_not_reported(fresh_db: str, dev_url: str) -> None:
+    # every value of land and of site is in offices, but (ch, 6) is not a pair there
+    missing = (
+        "INSERT INTO offices VALUES ('de', 6, 'de6'); UPDATE strays SET site = 6 WHERE id = 103;"
+    )
+    run_sql(fresh_db, COMPOSITE + missing)
+    result = normalize_source(fresh_db, dev_url=dev_url, prove=False)
+    assert result.composite_inds is not None
+    found = {(str(i.dependent), str(i.referenced)) for i in result.composite_inds.found}
+    assert ("public.strays(land, site)", "public.offices(country, code)") not in found
+    assert ("public.desks(country, office)", "public.offices(country, code)") in found
+
+
 def test_normalize_database_proposes_and_proves(fresh_db: str, dev_url: str) -> None:
     run_sql(fresh_db, ORDERS)
     result = normalize_source(fresh_db, table="orders", dev_url=dev_url)

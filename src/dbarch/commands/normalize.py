@@ -110,9 +110,11 @@ def normalize(
             progress=progress,
         )
     if fmt is OutputFormat.json:
-        text = to_json(result.source, form, max_error, result.reports, result.inds)
+        text = to_json(
+            result.source, form, max_error, result.reports, result.inds, result.composite_inds
+        )
     else:
-        text = to_text(result.reports, result.inds)
+        text = to_text(result.reports, result.inds, result.composite_inds)
     sys.stdout.write(text)
     sys.stdout.flush()
     if result.findings:

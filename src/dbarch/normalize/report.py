@@ -9,7 +9,12 @@ from typing import Any
 from dbarch.model.objects import FunctionalDependency, Table
 from dbarch.normalize.analysis import RelationReport
 from dbarch.normalize.decompose import model_change, table_key
-from dbarch.normalize.discovery.ind import InclusionDependency
+from dbarch.normalize.discovery.ind import (
+    ColumnsRef,
+    CompositeInclusionDependency,
+    CompositeInds,
+    InclusionDependency,
+)
 from dbarch.normalize.forms import NormalForm
 from dbarch.normalize.proof import LosslessProof
 from dbarch.normalize.relation import Part
@@ -102,14 +107,28 @@ def _ind_json(ind: InclusionDependency) -> dict[str, Any]:
     }
 
 
+def _columns_json(ref: ColumnsRef) -> dict[str, Any]:
+    return {"schema": ref.schema, "table": ref.table, "columns": list(ref.columns)}
+
+
+def _composite_json(ind: CompositeInclusionDependency) -> dict[str, Any]:
+    return {
+        "dependent": _columns_json(ind.dependent),
+        "referenced": _columns_json(ind.referenced),
+        "declared": ind.declared,
+    }
+
+
 def to_json(
     source: str,
     target: NormalForm,
     max_error: float,
     reports: Sequence[RelationReport],
     inds: Sequence[InclusionDependency] | None,
+    composite: CompositeInds | None,
 ) -> str:
-    """The whole result as JSON (``inclusion_dependencies`` for database sources)."""
+    """The whole result as JSON (``inclusion_dependencies`` and
+    ``composite_inclusion_dependencies`` for database sources)."""
     out: dict[str, Any] = {
         "source": source,
         "target": target.label,
@@ -118,6 +137,9 @@ def to_json(
     }
     if inds is not None:
         out["inclusion_dependencies"] = [_ind_json(i) for i in inds]
+    if composite is not None:
+        out["composite_inclusion_dependencies"] = [_composite_json(i) for i in composite.found]
+        out["composite_candidates_unchecked"] = composite.unchecked
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -184,7 +206,21 @@ def _proof_text(proof: LosslessProof) -> str:
     )
 
 
-def to_text(reports: Sequence[RelationReport], inds: Sequence[InclusionDependency] | None) -> str:
+def _composite_text(composite: CompositeInds) -> list[str]:
+    lines = [f"composite inclusion dependencies ({len(composite.found)}):"]
+    for ind in composite.found:
+        note = "declared foreign key" if ind.declared else "possible foreign key"
+        lines.append(f"  {ind.dependent} ⊆ {ind.referenced}  ({note})")
+    if composite.unchecked:
+        lines.append(f"  ({composite.unchecked} more candidates not checked)")
+    return [*lines, ""]
+
+
+def to_text(
+    reports: Sequence[RelationReport],
+    inds: Sequence[InclusionDependency] | None,
+    composite: CompositeInds | None,
+) -> str:
     """The whole result for people."""
     lines: list[str] = []
     for report in reports:
@@ -200,6 +236,8 @@ def to_text(reports: Sequence[RelationReport], inds: Sequence[InclusionDependenc
             )
             lines.append(f"  {ind.dependent} ⊆ {ind.referenced}  ({note})")
         lines.append("")
+    if composite is not None:
+        lines += _composite_text(composite)
     below = [r for r in reports if not r.meets_target]
     lines.append(
         f"{len(reports) - len(below)} of {len(reports)} relations reach "

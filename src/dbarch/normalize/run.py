@@ -13,7 +13,14 @@ from dbarch.normalize.analysis import RelationReport, analyze_profile, csv_table
 from dbarch.normalize.discovery import SAMPLE_ROWS
 from dbarch.normalize.discovery.data import csv_rows, load_csv
 from dbarch.normalize.discovery.database import TableRef
-from dbarch.normalize.discovery.ind import ColumnRef, InclusionDependency, discover_inds
+from dbarch.normalize.discovery.ind import (
+    ColumnRef,
+    CompositeInds,
+    InclusionDependency,
+    discover_composite_inds,
+    discover_inds,
+    unique_combinations,
+)
 from dbarch.normalize.discovery.profile import profile_data, profile_table
 from dbarch.normalize.discovery.progress import Progress, silent
 from dbarch.normalize.fd import NormalizeError
@@ -34,11 +41,13 @@ from dbarch.pg.sqlfiles import apply_sql, read_sql_source
 
 @dataclass(frozen=True)
 class NormalizeResult:
-    """Reports per relation, and inclusion dependencies (``None`` for a CSV file)."""
+    """Reports per relation, and inclusion dependencies, unary and composite (``None``
+    for a CSV file)."""
 
     source: str
     reports: tuple[RelationReport, ...]
     inds: tuple[InclusionDependency, ...] | None
+    composite_inds: CompositeInds | None
 
     @property
     def findings(self) -> bool:
@@ -70,20 +79,25 @@ def _database(
     max_error: float,
     sample_rows: int,
     progress: Progress,
-) -> tuple[list[RelationReport], list[InclusionDependency]]:
+) -> tuple[list[RelationReport], list[InclusionDependency], CompositeInds]:
     with connect(dsn) as conn:
         tables = _select(inspect_database(conn).tables, wanted)
         reports = []
         unique: set[ColumnRef] = set()
+        keys: dict[tuple[str, str], set[tuple[str, ...]]] = {}
         for table in tables:
             ref = TableRef(table.schema_, table.name, tuple(c.name for c in table.columns))
             profile = profile_table(conn, ref, max_error, sample_rows, progress)
             unique |= {
                 ColumnRef(table.schema_, table.name, k[0]) for k in profile.uccs if len(k) == 1
             }
+            keys[(table.schema_, table.name)] = unique_combinations(table) | {
+                tuple(k) for k in profile.uccs if len(k) > 1
+            }
             reports.append(analyze_profile(profile, table, target))
         inds = discover_inds(conn, tables, unique, progress)
-    return reports, inds
+        composite = discover_composite_inds(conn, tables, inds, keys, progress)
+    return reports, inds, composite
 
 
 def _prove(
@@ -134,10 +148,10 @@ def _sql_source(
         with connect(dsn) as conn:
             for filename, text in scripts:
                 apply_sql(conn, text, filename)
-        reports, inds = _database(dsn, table, target, max_error, sample_rows, progress)
+        reports, inds, composite = _database(dsn, table, target, max_error, sample_rows, progress)
         if prove and any(r.plan for r in reports):
             reports = _prove_on(server, reports, dsn, True)
-    return NormalizeResult(str(path), tuple(reports), tuple(inds))
+    return NormalizeResult(str(path), tuple(reports), tuple(inds), composite)
 
 
 def normalize_source(
@@ -157,8 +171,10 @@ def normalize_source(
     if not 0 <= max_error < 1:
         raise NormalizeError(f"--max-error must be at least 0 and below 1, not {max_error}")
     if is_database(source):
-        reports, inds = _database(source, table, target, max_error, sample_rows, progress)
-        shown, found_inds = redact(source), tuple(inds)
+        reports, inds, composite = _database(
+            source, table, target, max_error, sample_rows, progress
+        )
+        shown, found_inds, found_composite = redact(source), tuple(inds), composite
     elif Path(source).is_dir() or Path(source).suffix.lower() == ".sql":
         return _sql_source(
             Path(source), table, target, max_error, dev_url, prove, sample_rows, progress
@@ -174,7 +190,7 @@ def normalize_source(
             )
         profile = profile_data(load_csv(path), max_error, progress, sample_rows)
         reports = [analyze_profile(profile, csv_table(profile), target)]
-        shown, found_inds = source, None
+        shown, found_inds, found_composite = source, None, None
     if prove:
         reports = _prove(reports, source, is_database(source), dev_url)
-    return NormalizeResult(shown, tuple(reports), found_inds)
+    return NormalizeResult(shown, tuple(reports), found_inds, found_composite)
