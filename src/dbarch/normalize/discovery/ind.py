@@ -41,6 +41,18 @@ class ColumnRef:
         return f"{self.schema}.{self.table}.{self.column}"
 
 
+@dataclass(frozen=True, order=True)
+class ColumnsRef:
+    """``schema.table(column, ...)``."""
+
+    schema: str
+    table: str
+    columns: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.table}({', '.join(self.columns)})"
+
+
 @dataclass(frozen=True)
 class InclusionDependency:
     """Every value of ``dependent`` occurs in ``referenced``.
@@ -72,15 +84,6 @@ def _stats(conn: psycopg.Connection[Any], ref: TableRef) -> dict[str, _Stats]:
         c: _Stats(int(row[3 * i]), row[3 * i + 1], row[3 * i + 2])
         for i, c in enumerate(ref.columns)
     }
-
-
-def _contained(conn: psycopg.Connection[Any], dep: TableRef, a: str, ref: TableRef, b: str) -> bool:
-    row = conn.execute(
-        f"SELECT NOT EXISTS (SELECT {text(a)} FROM {dep.sql} WHERE {quote_ident(a)} IS NOT NULL "
-        f"EXCEPT SELECT {text(b)} FROM {ref.sql})"
-    ).fetchone()
-    assert row is not None
-    return bool(row[0])
 
 
 def _declared(tables: Sequence[Table]) -> set[tuple[ColumnRef, ColumnRef]]:
@@ -130,7 +133,9 @@ def discover_inds(
     found = []
     for done, (dep, a, ref, b) in enumerate(candidates):
         progress("inclusion dependencies", done, len(candidates))
-        if _contained(conn, dep, a, ref, b):
+        if _contained(
+            conn, ColumnsRef(dep.schema, dep.name, (a,)), ColumnsRef(ref.schema, ref.name, (b,))
+        ):
             dependent = ColumnRef(dep.schema, dep.name, a)
             referenced = ColumnRef(ref.schema, ref.name, b)
             found.append(
@@ -142,18 +147,6 @@ def discover_inds(
                 )
             )
     return sorted(found, key=lambda d: (d.dependent, d.referenced))
-
-
-@dataclass(frozen=True, order=True)
-class ColumnsRef:
-    """``schema.table(column, ...)``."""
-
-    schema: str
-    table: str
-    columns: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"{self.schema}.{self.table}({', '.join(self.columns)})"
 
 
 @dataclass(frozen=True)
@@ -217,9 +210,10 @@ def _composite_candidates(
     return candidates
 
 
-def _contained_together(
+def _contained(
     conn: psycopg.Connection[Any], dependent: ColumnsRef, referenced: ColumnsRef
 ) -> bool:
+    """Every combination of values of ``dependent`` without a NULL is in ``referenced``."""
     dep = TableRef(dependent.schema, dependent.table, dependent.columns)
     ref = TableRef(referenced.schema, referenced.table, referenced.columns)
     present = " AND ".join(f"{quote_ident(c)} IS NOT NULL" for c in dependent.columns)
@@ -257,7 +251,7 @@ def discover_composite_inds(
     found = []
     for done, (dependent, referenced) in enumerate(candidates):
         progress("composite inclusion dependencies", done, len(candidates))
-        if _contained_together(conn, dependent, referenced):
+        if _contained(conn, dependent, referenced):
             found.append(
                 CompositeInclusionDependency(
                     dependent, referenced, (dependent, referenced) in declared
