@@ -111,3 +111,18 @@ def test_demo_proves_the_round_trip(tmp_path: Path, dev_url: str) -> None:
     assert "round trip: proven" in done.stdout
     for name in ("schema.sql", "model.yaml", "pg_dump.sql"):
         assert (tmp_path / name).stat().st_size > 0
+
+
+def test_inspect_warns_about_what_the_model_cannot_hold(tmp_path: Path, dev_url: str) -> None:
+    schema = tmp_path / "rules.sql"
+    schema.write_text(
+        "CREATE TABLE t (id integer PRIMARY KEY);\n"
+        "CREATE RULE t_no_delete AS ON DELETE TO t DO INSTEAD NOTHING;\n",
+        encoding="utf-8",
+    )
+    done = dbarch("inspect", str(schema), "--dev-url", dev_url)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        "warning: the model has no place for 1 rule, left out: t_no_delete on t\n"
+    )
+    assert yaml.safe_load(done.stdout)["tables"][0]["name"] == "t"

@@ -6,6 +6,7 @@ traceback for a user's mistake. ``NO_COLOR`` is honoured by rich.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from enum import StrEnum
@@ -140,8 +141,19 @@ def demo(
 register_all(app)
 
 
+def _show_warnings() -> None:
+    """Warnings of the library's loggers (``dbarch.*``) reach stderr as ``warning: ...``."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    log = logging.getLogger("dbarch")
+    log.addHandler(handler)
+    log.propagate = False
+
+
 def main() -> None:
     """Console-script entry point: map dbarch errors to ``error:`` and exit code 2."""
+    _show_warnings()
     try:
         app()
     except DbarchError as exc:

@@ -1133,6 +1133,43 @@ def test_without_a_second_connection_one_reads_alone(fresh_db: str) -> None:
         assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
+LEFT_OUT_SQL = """
+CREATE TABLE t (id integer PRIMARY KEY, v text);
+CREATE RULE t_no_delete AS ON DELETE TO t DO INSTEAD NOTHING;
+CREATE TYPE floats AS RANGE (subtype = float8);
+CREATE STATISTICS t_stats (dependencies) ON id, v FROM t;
+CREATE COLLATION ci FROM "C";
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;
+CREATE FUNCTION text_eq(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE
+    RETURN $1 = $2;
+CREATE OPERATOR === (LEFTARG = text, RIGHTARG = text, FUNCTION = text_eq);
+"""
+
+
+def test_what_the_model_cannot_hold_is_named_in_a_warning(
+    fresh_db: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    run_sql(fresh_db, LEFT_OUT_SQL)
+    with caplog.at_level("WARNING", logger="dbarch.pg.introspect"):
+        schema = inspect_dsn(fresh_db)
+    assert [t.name for t in schema.tables] == ["t"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "the model has no place for 1 collation, left out: public.ci",
+        "the model has no place for 1 default privilege setting, left out: for role "
+        + schema_owner(fresh_db)
+        + " in schema public",
+        "the model has no place for 1 operator, left out: public.===",
+        "the model has no place for 1 range type, left out: floats",
+        "the model has no place for 1 rule, left out: t_no_delete on t",
+        "the model has no place for 1 statistics object, left out: public.t_stats",
+    ]
+
+
+def schema_owner(dsn: str) -> str:
+    """The role connected to ``dsn``."""
+    return str(run_sql(dsn, "SELECT current_user")[0][0])
+
+
 def test_inspect_dsn_reports_unreachable_databases_without_passwords(fresh_db: str) -> None:
     with pytest.raises(DatabaseError) as caught:
         inspect_dsn(make_conninfo(fresh_db, dbname="intro_missing", password="hunter2"))

@@ -399,3 +399,61 @@ FROM pg_roles r
 WHERE r.rolname = ANY(%(names)s)
 ORDER BY r.oid
 """
+
+# Objects the model has no place for, one row each (``kind``, ``name`` as PostgreSQL
+# prints it): reading a database must say what it leaves out. Casts made with a range
+# type (to its multirange) belong to the type.
+LEFT_OUT = f"""
+SELECT kind, name FROM (
+  SELECT 'rule' AS kind, format('%s on %s', quote_ident(r.rulename), r.ev_class::regclass) AS name
+  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE r.rulename <> '_RETURN' AND {_USER_RELATION}
+  UNION ALL
+  SELECT CASE t.typtype WHEN 'r' THEN 'range type' ELSE 'base type' END, format_type(t.oid, NULL)
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE t.typtype IN ('r', 'b') AND t.typcategory <> 'A'
+    AND {USER_NAMESPACE} AND {_not_extension_member("pg_type", "t.oid")}
+  UNION ALL
+  SELECT 'collation', format('%s.%s', quote_ident(n.nspname), quote_ident(co.collname))
+  FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+  WHERE {USER_NAMESPACE} AND {_not_extension_member("pg_collation", "co.oid")}
+  UNION ALL
+  SELECT 'statistics object', format('%s.%s', quote_ident(n.nspname), quote_ident(s.stxname))
+  FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
+  WHERE {USER_NAMESPACE} AND {_not_extension_member("pg_statistic_ext", "s.oid")}
+  UNION ALL
+  SELECT 'foreign table', c.oid::regclass::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind = 'f' AND {_USER_RELATION}
+  UNION ALL
+  SELECT 'default privilege setting',
+         format('for role %s%s', quote_ident(pg_get_userbyid(d.defaclrole)),
+                coalesce(' in schema ' || quote_ident(n.nspname), ''))
+  FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+  UNION ALL
+  SELECT 'operator', format('%s.%s', quote_ident(n.nspname), o.oprname)
+  FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
+  WHERE {USER_NAMESPACE} AND {_not_extension_member("pg_operator", "o.oid")}
+  UNION ALL
+  SELECT 'cast', format('%s AS %s', format_type(k.castsource, NULL),
+                        format_type(k.casttarget, NULL))
+  FROM pg_cast k WHERE k.oid >= 16384 AND NOT EXISTS (SELECT FROM pg_depend x
+      WHERE x.classid = 'pg_cast'::regclass AND x.objid = k.oid AND x.deptype IN ('e', 'i'))
+  UNION ALL
+  SELECT 'text search configuration', format('%s.%s', quote_ident(n.nspname),
+                                              quote_ident(f.cfgname))
+  FROM pg_ts_config f JOIN pg_namespace n ON n.oid = f.cfgnamespace
+  WHERE {USER_NAMESPACE} AND {_not_extension_member("pg_ts_config", "f.oid")}
+  UNION ALL
+  SELECT 'event trigger', quote_ident(e.evtname)
+  FROM pg_event_trigger e WHERE {_not_extension_member("pg_event_trigger", "e.oid")}
+  UNION ALL
+  SELECT 'publication', quote_ident(p.pubname) FROM pg_publication p
+  UNION ALL
+  SELECT 'table in a tablespace', c.oid::regclass::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'm', 'i') AND c.reltablespace <> 0 AND {_USER_RELATION}
+) AS left_out
+ORDER BY kind, name
+"""

@@ -46,11 +46,15 @@ than heap, replica identity, ``CLUSTER ON``, per-column statistics targets, stor
 compression and options, operator class options, storage parameters of indexes that
 back constraints, user-defined collations, range and base types, rules, statistics
 objects, default privileges, the link symbol of C functions and the moving-aggregate and
-serialization options of aggregates.
+serialization options of aggregates. Objects among these that a schema would miss
+(rules, range and base types, collations, statistics objects, foreign tables, default
+privileges, operators, casts, text search configurations, event triggers, publications,
+tablespaces) are named in a warning of the ``dbarch.pg.introspect`` logger.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -84,6 +88,7 @@ from dbarch.pg.introspect_tables import (
 from dbarch.pg.introspect_types import extensions, schemas, sequences, user_types
 
 MIN_SERVER_VERSION = 150000
+logger = logging.getLogger(__name__)
 
 
 class _Lane:
@@ -210,6 +215,25 @@ def _roles(rows: list[Row], referenced: list[str]) -> list[Role]:
     ]
 
 
+_SHOWN_PER_KIND = 5
+
+
+def _warn_left_out(rows: list[Row]) -> None:
+    """A warning per kind of object the model has no place for, naming a few."""
+    for kind, group in group_by(rows, "kind").items():
+        names = [r["name"] for r in group]
+        shown = ", ".join(names[:_SHOWN_PER_KIND])
+        more = len(names) - _SHOWN_PER_KIND
+        logger.warning(
+            "the model has no place for %d %s%s, left out: %s%s",
+            len(names),
+            kind,
+            "s" if len(names) > 1 else "",
+            shown,
+            f" and {more} more" if more > 0 else "",
+        )
+
+
 def _read(catalog: CatalogReader) -> Schema:
     setup = catalog.ask_everywhere(sql.SETUP).result()[0]
     if setup["server_version"] < MIN_SERVER_VERSION:
@@ -229,6 +253,7 @@ def _read(catalog: CatalogReader) -> Schema:
         for name, lane in (
             ("TRIGGERS", 1),
             ("POLICIES", 1),
+            ("LEFT_OUT", 1),
             ("TYPES", 0),
             ("DOMAIN_CHECKS", 0),
             ("SCHEMAS", 0),
@@ -273,6 +298,7 @@ def _read(catalog: CatalogReader) -> Schema:
         functions=tuple(function(r, ctx) for r in rows["FUNCTIONS"]),
         aggregates=tuple(aggregate(r, ctx) for r in rows["AGGREGATES"]),
     )
+    _warn_left_out(rows["LEFT_OUT"])
     referenced = _referenced_roles(schema, ctx)
     roles = _roles(catalog.ask(sql.ROLES, {"names": referenced}).result(), referenced)
     return canonical(schema.model_copy(update={"roles": tuple(roles)}))
