@@ -1143,6 +1143,10 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO PUBLIC;
 CREATE FUNCTION text_eq(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE
     RETURN $1 = $2;
 CREATE OPERATOR === (LEFTARG = text, RIGHTARG = text, FUNCTION = text_eq);
+ALTER TABLE t REPLICA IDENTITY FULL;
+ALTER TABLE t CLUSTER ON t_pkey;
+ALTER TABLE t ALTER v SET STATISTICS 500, ALTER v SET STORAGE EXTERNAL,
+    ALTER v SET COMPRESSION pglz;
 """
 
 
@@ -1154,12 +1158,18 @@ def test_what_the_model_cannot_hold_is_named_in_a_warning(
         schema = inspect_dsn(fresh_db)
     assert [t.name for t in schema.tables] == ["t"]
     assert [r.getMessage() for r in caplog.records] == [
+        "the model has no place for 1 CLUSTER ON, left out: t_pkey on t",
         "the model has no place for 1 collation, left out: public.ci",
+        (
+            "the model has no place for 1 column setting, left out: "
+            "t.v (statistics 500, storage external, compression pglz)"
+        ),
         "the model has no place for 1 default privilege setting, left out: for role "
         + schema_owner(fresh_db)
         + " in schema public",
         "the model has no place for 1 operator, left out: public.===",
         "the model has no place for 1 range type, left out: floats",
+        "the model has no place for 1 replica identity, left out: t (full)",
         "the model has no place for 1 rule, left out: t_no_delete on t",
         "the model has no place for 1 statistics object, left out: public.t_stats",
     ]

@@ -451,6 +451,30 @@ SELECT kind, name FROM (
   UNION ALL
   SELECT 'publication', quote_ident(p.pubname) FROM pg_publication p
   UNION ALL
+  SELECT 'replica identity', format('%s (%s)', c.oid::regclass, CASE c.relreplident
+         WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' ELSE 'index' END)
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND c.relreplident <> 'd' AND {_USER_RELATION}
+  UNION ALL
+  SELECT 'CLUSTER ON', format('%s on %s', i.indexrelid::regclass, c.oid::regclass)
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE i.indisclustered AND {_USER_RELATION}
+  UNION ALL
+  SELECT 'column setting', format('%s.%s (%s)', c.oid::regclass, quote_ident(a.attname),
+         concat_ws(', ',
+             CASE WHEN a.attstattarget >= 0 THEN 'statistics ' || a.attstattarget END,
+             CASE WHEN a.attstorage <> t.typstorage THEN 'storage ' || CASE a.attstorage
+                  WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main'
+                  ELSE 'extended' END END,
+             CASE WHEN a.attcompression <> '' THEN 'compression '
+                  || CASE a.attcompression WHEN 'l' THEN 'lz4' ELSE 'pglz' END END))
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid
+  WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
+    AND (a.attstattarget >= 0 OR a.attstorage <> t.typstorage OR a.attcompression <> '')
+    AND {_USER_RELATION}
+  UNION ALL
   SELECT 'table in a tablespace', c.oid::regclass::text
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'm', 'i') AND c.reltablespace <> 0 AND {_USER_RELATION}
