@@ -91,6 +91,7 @@ SELECT set_config('search_path', 'public, pg_catalog', true),
        set_config('TimeZone', 'UTC', true),
        set_config('extra_float_digits', '1', true),
        set_config('bytea_output', 'hex', true),
+       set_config('max_parallel_workers_per_gather', '0', true),
        current_user AS "current_user",
        current_setting('server_version_num')::int AS server_version
 """
@@ -202,7 +203,17 @@ SELECT a.attrelid AS relid, a.attnum AS number, a.attname AS name,
        CASE WHEN a.attcollation <> t.typcollation THEN {_collation_ref("a.attcollation")}
        END AS collation,
        ds.description AS comment,
-       CASE WHEN a.attacl IS NOT NULL THEN {_explode("a.attacl")} END AS acl
+       CASE WHEN a.attacl IS NOT NULL THEN {_explode("a.attacl")} END AS acl,
+       CASE WHEN c.relkind IN ('r', 'p', 'm')
+            AND (a.attstattarget >= 0 OR a.attstorage <> t.typstorage OR a.attcompression <> '')
+       THEN format('%s.%s (%s)', c.oid::regclass, quote_ident(a.attname), concat_ws(', ',
+            CASE WHEN a.attstattarget >= 0 THEN 'statistics ' || a.attstattarget END,
+            CASE WHEN a.attstorage <> t.typstorage THEN 'storage ' || CASE a.attstorage
+                 WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main'
+                 ELSE 'extended' END END,
+            CASE WHEN a.attcompression <> '' THEN 'compression '
+                 || CASE a.attcompression WHEN 'l' THEN 'lz4' ELSE 'pglz' END END))
+       END AS unmodelled_settings
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -401,7 +412,8 @@ ORDER BY r.oid
 """
 
 # Objects the model has no place for, one row each (``kind``, ``name`` as PostgreSQL
-# prints it): reading a database must say what it leaves out. Casts made with a range
+# prints it): reading a database must say what it leaves out (column settings come with
+# COLUMNS, which reads pg_attribute anyway). Casts made with a range
 # type (to its multirange) belong to the type.
 LEFT_OUT = f"""
 SELECT kind, name FROM (
@@ -461,23 +473,8 @@ SELECT kind, name FROM (
   JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE i.indisclustered AND {_USER_RELATION}
   UNION ALL
-  SELECT 'column setting', format('%s.%s (%s)', c.oid::regclass, quote_ident(a.attname),
-         concat_ws(', ',
-             CASE WHEN a.attstattarget >= 0 THEN 'statistics ' || a.attstattarget END,
-             CASE WHEN a.attstorage <> t.typstorage THEN 'storage ' || CASE a.attstorage
-                  WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main'
-                  ELSE 'extended' END END,
-             CASE WHEN a.attcompression <> '' THEN 'compression '
-                  || CASE a.attcompression WHEN 'l' THEN 'lz4' ELSE 'pglz' END END))
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid
-  WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm')
-    AND (a.attstattarget >= 0 OR a.attstorage <> t.typstorage OR a.attcompression <> '')
-    AND {_USER_RELATION}
-  UNION ALL
   SELECT 'table in a tablespace', c.oid::regclass::text
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'm', 'i') AND c.reltablespace <> 0 AND {_USER_RELATION}
 ) AS left_out
-ORDER BY kind, name
 """

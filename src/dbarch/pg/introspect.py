@@ -220,7 +220,8 @@ _SHOWN_PER_KIND = 5
 
 def _warn_left_out(rows: list[Row]) -> None:
     """A warning per kind of object the model has no place for, naming a few."""
-    for kind, group in group_by(rows, "kind").items():
+    ordered = sorted(rows, key=lambda r: (r["kind"], r["name"]))
+    for kind, group in group_by(ordered, "kind").items():
         names = [r["name"] for r in group]
         shown = ", ".join(names[:_SHOWN_PER_KIND])
         more = len(names) - _SHOWN_PER_KIND
@@ -243,11 +244,11 @@ def _read(catalog: CatalogReader) -> Schema:
     ctx = Context(current_user=setup["current_user"])
     # asked in the order the answers are needed, the heaviest families first, on two
     # lanes of about equal work (one connection when there is no helper)
-    relations_asked = catalog.ask(sql.RELATIONS)
-    sequences_asked = catalog.ask(sql.SEQUENCES)
     columns_asked = catalog.ask(sql.COLUMNS)
+    relations_asked = catalog.ask(sql.RELATIONS, lane=1)
+    sequences_asked = catalog.ask(sql.SEQUENCES, lane=1)
     indexes_asked = catalog.ask_indexes(lane=1)
-    constraints_asked = catalog.ask(sql.CONSTRAINTS, lane=1)
+    constraints_asked = catalog.ask(sql.CONSTRAINTS)
     later = {
         name: catalog.ask(getattr(sql, name), lane=lane)
         for name, lane in (
@@ -268,10 +269,10 @@ def _read(catalog: CatalogReader) -> Schema:
     identities = {
         (s["table_oid"], s["column_number"]): s for s in sequence_rows if s["dependency"] == "i"
     }
-    indexes = group_by(indexes_asked.result(), "relid")
-    built_indexes = plain_indexes(indexes)
     columns = group_by(columns_asked.result(), "relid")
     built_columns = table_columns(relations, columns, identities)
+    indexes = group_by(indexes_asked.result(), "relid")
+    built_indexes = plain_indexes(indexes)
     constraints = table_constraints(group_by(constraints_asked.result(), "relid"), indexes, columns)
     rows = {name: asked.result() for name, asked in later.items()}
     parts = RelationParts(
@@ -298,7 +299,13 @@ def _read(catalog: CatalogReader) -> Schema:
         functions=tuple(function(r, ctx) for r in rows["FUNCTIONS"]),
         aggregates=tuple(aggregate(r, ctx) for r in rows["AGGREGATES"]),
     )
-    _warn_left_out(rows["LEFT_OUT"])
+    settings = [
+        {"kind": "column setting", "name": c["unmodelled_settings"]}
+        for group in columns.values()
+        for c in group
+        if c["unmodelled_settings"] is not None
+    ]
+    _warn_left_out([*rows["LEFT_OUT"], *settings])
     referenced = _referenced_roles(schema, ctx)
     roles = _roles(catalog.ask(sql.ROLES, {"names": referenced}).result(), referenced)
     return canonical(schema.model_copy(update={"roles": tuple(roles)}))
