@@ -111,5 +111,11 @@ def test_sarif_without_positions_points_at_the_source_or_nothing() -> None:
     assert result["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "schema/dir"}}
     [result] = json.loads(to_sarif([finding], rules, None))["runs"][0]["results"]
     assert "physicalLocation" not in result["locations"][0]
+    # a finding about a whole file sits on its first line (code scanning needs a line)
+    [result] = json.loads(to_sarif([finding], rules, "schema.sql"))["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "schema.sql"},
+        "region": {"startLine": 1},
+    }
     [result] = json.loads(to_sarif([placed], rules, None))["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "a%20b.yaml"

@@ -16,6 +16,7 @@ from dbarch.checks.findings import Finding, Severity
 from dbarch.checks.registry import Rule
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_FILE_SUFFIXES = (".sql", ".yaml", ".yml", ".json")  # a SOURCE that is one file
 SARIF_LEVELS = {Severity.error: "error", Severity.warning: "warning", Severity.info: "note"}
 _STYLES = {Severity.error: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
 
@@ -97,6 +98,9 @@ def _sarif_result(f: Finding, index: dict[str, int], artifact: str | None) -> di
             if f.location.column is not None:
                 region["startColumn"] = f.location.column
             physical["region"] = region
+        elif Path(file).suffix.lower() in _FILE_SUFFIXES:
+            # code scanning shows only results with a line: a file-wide one is on line 1
+            physical["region"] = {"startLine": 1}
         location["physicalLocation"] = physical
     return {
         "ruleId": f.rule,
