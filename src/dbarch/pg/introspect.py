@@ -158,7 +158,7 @@ class CatalogReader:
         return chosen.worker.submit(chosen.rows, query, params)
 
     def ask_everywhere(self, query: str) -> Future[list[Row]]:
-        """The rows of ``query`` run first on every connection (settings); lane 0's."""
+        """``query`` (session settings) run on every connection; the rows of lane 0's."""
         asked = [lane.worker.submit(lane.rows, query, None) for lane in self._lanes]
         return asked[0]
 
