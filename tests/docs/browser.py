@@ -6,9 +6,12 @@ errors, uncaught exceptions and failed loads.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import os
 import re
+import signal
 import subprocess
 import tempfile
 import time
@@ -31,6 +34,7 @@ FLAGS = (
     "--remote-allow-origins=*",
 )
 _LISTENING = re.compile(r"DevTools listening on (ws://\S+)")
+_CLEANUP_ATTEMPTS = 10
 
 
 class BrowserError(Exception):
@@ -51,6 +55,7 @@ class Chromium:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
+                start_new_session=True,  # its helper processes share its process group
             )
         self.endpoint = self._wait_for_endpoint()
         self._browser = Session(self.endpoint, timeout)
@@ -74,7 +79,7 @@ class Chromium:
         return Page(Session(f"{host}/devtools/page/{target}", self.timeout))
 
     def close(self) -> None:
-        """Stop the browser and remove its profile."""
+        """Stop the browser and its helper processes, and remove its profile."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -82,6 +87,15 @@ class Chromium:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        # renderers and the crash handler can outlive the browser, still writing the profile
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        for _ in range(_CLEANUP_ATTEMPTS - 1):
+            try:
+                self._profile.cleanup()
+                return
+            except OSError:
+                time.sleep(0.2)
         self._profile.cleanup()
 
 
