@@ -32,6 +32,7 @@ from dbarch.migrate.plan.facts import effects, table_name, unlisted
 from dbarch.migrate.plan.names import relation_names, temp_name
 from dbarch.migrate.plan.notnull import not_null_drafts
 from dbarch.migrate.plan.planner import Draft, Planner
+from dbarch.migrate.plan.recipes_pieces import drop_old_index
 from dbarch.migrate.plan.steps import Effects
 from dbarch.model.objects import Column, Index, IndexElement, Table
 from dbarch.pg.quote import dollar_quote, qualified, quote_ident, quote_literal
@@ -244,16 +245,7 @@ def expand_contract(
     )
     for index in rebuilt:
         original = index.name or ""
-        drafts.append(
-            p.draft(
-                f"drop the old index {original}",
-                [sql.drop_index(table.schema_, original, concurrently=True)],
-                effects(
-                    Operation.DROP_INDEX_CONCURRENTLY, table=table, index=(table.schema_, original)
-                ),
-                deps=contract,
-            )
-        )
+        drafts.append(drop_old_index(p, table, original, deps=contract))
         finish = [sql.rename_index(table.schema_, renames[original], original)]
         if index.comment is not None:
             finish.append(comment_on("INDEX", qualified(table.schema_, original), index.comment))

@@ -19,6 +19,7 @@ from dbarch.migrate.diff.changes import (
     AlterPolicy,
     AttachPartition,
     Constraint,
+    Deps,
     DetachPartition,
     DropConstraint,
     DropIndex,
@@ -336,6 +337,18 @@ def drop_index(p: Planner, change: DropIndex) -> list[Draft]:
     return [p.draft(change.summary, [statement], result)]
 
 
+def drop_old_index(
+    p: Planner, relation: Table | MaterializedView, name: str, deps: Deps | None = None
+) -> Draft:
+    """``DROP INDEX CONCURRENTLY`` of the index ``name`` a rebuilt copy replaces."""
+    return p.draft(
+        f"drop the old index {name}",
+        [sql.drop_index(relation.schema_, name, concurrently=True)],
+        effects(Operation.DROP_INDEX_CONCURRENTLY, table=relation, index=(relation.schema_, name)),
+        deps=deps,
+    )
+
+
 @recipe(ReplaceIndex)
 def replace_index(p: Planner, change: ReplaceIndex) -> list[Draft]:
     relation, old, new = change.relation, change.old, change.new
@@ -351,15 +364,7 @@ def replace_index(p: Planner, change: ReplaceIndex) -> list[Draft]:
     temporary = temp_name(name, "_dbarch_new", relation_names(p, relation.schema_))
     built = new.model_copy(update={"name": temporary, "comment": None})
     drafts = add_index_drafts(p, relation, built)
-    drafts.append(
-        p.draft(
-            f"drop the old index {name}",
-            [sql.drop_index(relation.schema_, name, concurrently=True)],
-            effects(
-                Operation.DROP_INDEX_CONCURRENTLY, table=relation, index=(relation.schema_, name)
-            ),
-        )
-    )
+    drafts.append(drop_old_index(p, relation, name))
     finish = [sql.rename_index(relation.schema_, temporary, name), *index_comment(relation, new)]
     drafts.append(p.draft(f"rename index {temporary} to {name}", finish, unlisted(relation)))
     return drafts
