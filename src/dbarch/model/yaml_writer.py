@@ -10,7 +10,7 @@ that need quotes beyond that, literal blocks that keep trailing empty lines, nes
 lists) raises :class:`Unsupported`, and :func:`write_yaml` falls back to PyYAML
 (:func:`pyyaml_yaml`).
 
-The style of a string is chosen by :func:`string_style` for both writers: a text with
+The style of a string is chosen by :func:`_string_style` for both writers: a text with
 line breaks is a literal block when it reads back unchanged from one, else double
 quoted; a text with a single quote that cannot be plain is double quoted (SQL literals
 read better so); otherwise PyYAML's rule (plain, else single quoted, else double quoted).
@@ -27,8 +27,8 @@ from typing import Any, Literal
 import yaml
 from yaml.emitter import ScalarAnalysis
 
-STR_TAG = "tag:yaml.org,2002:str"
-BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # what YAML reads as line breaks
+_STR_TAG = "tag:yaml.org,2002:str"
+_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")  # what YAML reads as line breaks
 _INDENT = 2
 _SIMPLE_KEY_LIMIT = 128  # PyYAML writes longer keys as complex keys (``? key``)
 # PyYAML's escapes in double-quoted scalars
@@ -75,35 +75,35 @@ def _analysis(text: str) -> ScalarAnalysis:
 @lru_cache(maxsize=65536)
 def _resolves_to_str(text: str) -> bool:
     """True when ``text`` written plain reads back as a string (not a number, bool...)."""
-    return _PROBE.resolve(yaml.ScalarNode, text, (True, False)) == STR_TAG
+    return _PROBE.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
-def literal_fits(text: str) -> bool:
+def _literal_fits(text: str) -> bool:
     """True when ``text`` reads back unchanged from a literal block scalar."""
-    if any(c in text for c in BREAKS[1:]) or "\ufeff" in text:
+    if any(c in text for c in _BREAKS[1:]) or "\ufeff" in text:
         return False
     return not any(line != line.rstrip(" \t") for line in text.split("\n"))
 
 
-def can_be_plain(text: str) -> bool:
+def _can_be_plain(text: str) -> bool:
     """True when ``text`` can be written without quotes (in block context) and read back
     as a string."""
     return bool(text) and _resolves_to_str(text) and _analysis(text).allow_block_plain
 
 
-def string_style(text: str) -> Literal["|", '"'] | None:
+def _string_style(text: str) -> Literal["|", '"'] | None:
     """The style asked for ``text`` (``None``: PyYAML's choice)."""
-    if any(c in text for c in BREAKS):
-        return "|" if literal_fits(text) else '"'
-    if "'" in text and not can_be_plain(text):
+    if any(c in text for c in _BREAKS):
+        return "|" if _literal_fits(text) else '"'
+    if "'" in text and not _can_be_plain(text):
         return '"'
     return None
 
 
 @lru_cache(maxsize=65536)
 def _chosen_style(text: str, flow: bool, key: bool) -> Style:
-    """The style PyYAML's emitter gives a string scalar asked for in ``string_style``."""
-    asked = string_style(text)
+    """The style PyYAML's emitter gives a string scalar asked for in ``_string_style``."""
+    asked = _string_style(text)
     if asked == '"':
         return '"'
     analysis = _analysis(text)
@@ -184,10 +184,10 @@ def _scalar(value: Any, flow: bool = False, key: bool = False) -> str:
     raise Unsupported(f"a {type(value).__name__} value")
 
 
-def is_flow_list(value: list[Any]) -> bool:
+def _is_flow_list(value: list[Any]) -> bool:
     """Lists of one-line scalars are written ``[a, b]`` (so the dump's representer)."""
     return all(
-        isinstance(v, int | float) or (isinstance(v, str) and not any(c in v for c in BREAKS))
+        isinstance(v, int | float) or (isinstance(v, str) and not any(c in v for c in _BREAKS))
         for v in value
     )
 
@@ -212,7 +212,7 @@ def _value(value: Any, indent: int, out: list[str]) -> None:
         out.append("\n")
         _mapping(value, indent + _INDENT, out)
     elif isinstance(value, list):
-        if is_flow_list(value):
+        if _is_flow_list(value):
             out.append(" [" + ", ".join(_scalar(v, flow=True) for v in value) + "]\n")
             return
         out.append("\n")
@@ -239,7 +239,7 @@ def _sequence(items: list[Any], indent: int, out: list[str]) -> None:
         if isinstance(item, dict) and item:
             out.append(pad + "- ")
             _mapping(item, indent + _INDENT, out, inline=True)
-        elif isinstance(item, list) and not is_flow_list(item):
+        elif isinstance(item, list) and not _is_flow_list(item):
             raise Unsupported("a block list inside a list")
         else:
             out.append(pad + "-")
@@ -267,11 +267,13 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar(STR_TAG, value, style=string_style(value))
+    return dumper.represent_scalar(_STR_TAG, value, style=_string_style(value))
 
 
 def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=is_flow_list(value))
+    return dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", value, flow_style=_is_flow_list(value)
+    )
 
 
 _Dumper.add_representer(str, _represent_str)
